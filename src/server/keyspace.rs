@@ -1,0 +1,160 @@
+//! Keyspace policy on top of `crate::db`: lazy expiry on access, hit/miss
+//! stats, LRU clock updates, the "key changed" signal (WATCH) and keyspace
+//! notifications — Redis's `lookupKey*`, `expireIfNeeded`,
+//! `deleteExpiredKeyAndPropagate`, `signalModifiedKey`, `notifyKeyspaceEvent`.
+//!
+//! Commands never call `Db::dict.get` directly for client-visible reads: they
+//! go through `lookup_read` / `lookup_write`, so an expired key is never seen.
+use super::Server;
+use crate::client::OwnedArgs;
+use crate::db::{Obj, Value};
+use crate::error::{self, Error};
+
+/// Keyspace notification classes (Redis's NOTIFY_* bits).
+pub mod notify {
+    pub const KEYSPACE: u32 = 1 << 0;
+    pub const KEYEVENT: u32 = 1 << 1;
+    pub const GENERIC: u32 = 1 << 2;
+    pub const STRING: u32 = 1 << 3;
+    pub const LIST: u32 = 1 << 4;
+    pub const SET: u32 = 1 << 5;
+    pub const HASH: u32 = 1 << 6;
+    pub const ZSET: u32 = 1 << 7;
+    pub const EXPIRED: u32 = 1 << 8;
+    pub const EVICTED: u32 = 1 << 9;
+    pub const STREAM: u32 = 1 << 10;
+    pub const KEY_MISS: u32 = 1 << 11;
+    pub const LOADED: u32 = 1 << 12;
+    pub const MODULE: u32 = 1 << 13;
+    pub const NEW: u32 = 1 << 14;
+}
+
+impl Server {
+    /// True if the key is logically expired at the cached time.
+    pub fn key_is_expired(&self, db: usize, key: &[u8]) -> bool {
+        match self.dbs[db].get_expire(key) {
+            Some(when) => when <= self.now_ms,
+            None => false,
+        }
+    }
+
+    /// Delete the key if it is expired; true if it was (Redis's expireIfNeeded).
+    pub fn expire_if_needed(&mut self, db: usize, key: &[u8]) -> bool {
+        if !self.key_is_expired(db, key) {
+            return false;
+        }
+        self.delete_expired_key(db, key);
+        true
+    }
+
+    /// Remove an expired key, count it, notify and propagate the DEL.
+    pub fn delete_expired_key(&mut self, db: usize, key: &[u8]) {
+        self.dbs[db].delete(key);
+        self.stats.expiredkeys += 1;
+        self.notify_keyspace_event(notify::EXPIRED, "expired", key, db);
+        self.signal_modified_key(db, key);
+        self.propagate(db, OwnedArgs::from_slices(&[b"DEL", key]));
+    }
+
+    /// Read lookup: expiry, stats and LRU touch. None when missing/expired.
+    pub fn lookup_read(&mut self, db: usize, key: &[u8]) -> Option<&mut Obj> {
+        if self.expire_if_needed(db, key) {
+            self.stats.keyspace_misses += 1;
+            self.notify_keyspace_event(notify::KEY_MISS, "keymiss", key, db);
+            return None;
+        }
+        let lru = self.lru_clock;
+        match self.dbs[db].dict.get_mut(key) {
+            Some(o) => {
+                o.lru = lru;
+                self.stats.keyspace_hits += 1;
+                // Re-borrow to satisfy the borrow checker after the stats update.
+                self.dbs[db].dict.get_mut(key)
+            }
+            None => {
+                self.stats.keyspace_misses += 1;
+                self.notify_keyspace_event(notify::KEY_MISS, "keymiss", key, db);
+                None
+            }
+        }
+    }
+
+    /// Write lookup: expiry and LRU touch, no hit/miss stats.
+    pub fn lookup_write(&mut self, db: usize, key: &[u8]) -> Option<&mut Obj> {
+        self.expire_if_needed(db, key);
+        let lru = self.lru_clock;
+        let o = self.dbs[db].dict.get_mut(key)?;
+        o.lru = lru;
+        Some(o)
+    }
+
+    /// Existence check without touching stats or LRU (EXISTS, TYPE use lookup_read).
+    pub fn key_exists(&mut self, db: usize, key: &[u8]) -> bool {
+        self.expire_if_needed(db, key);
+        self.dbs[db].dict.contains_key(key)
+    }
+
+    /// Lookup for reading a string value: Ok(None) when missing, WRONGTYPE otherwise.
+    pub fn lookup_string(
+        &mut self,
+        db: usize,
+        key: &[u8],
+    ) -> Result<Option<&mut crate::db::StrVal>, Error> {
+        match self.lookup_read(db, key) {
+            None => Ok(None),
+            Some(o) => match &mut o.val {
+                Value::Str(s) => Ok(Some(s)),
+                #[allow(unreachable_patterns)]
+                _ => Err(error::WRONGTYPE),
+            },
+        }
+    }
+
+    /// Create or overwrite a key (Redis's setKey): removes the TTL unless
+    /// `keep_ttl`, signals WATCHers.
+    pub fn set_key(&mut self, db: usize, key: &[u8], val: Value, keep_ttl: bool) {
+        let obj = Obj::new(val, self.lru_clock);
+        self.dbs[db].set_key(key, obj, keep_ttl);
+        self.signal_modified_key(db, key);
+    }
+
+    /// Delete a key (DEL semantics, no notification); true if it existed.
+    pub fn delete_key(&mut self, db: usize, key: &[u8]) -> bool {
+        self.expire_if_needed(db, key);
+        let existed = self.dbs[db].delete(key);
+        if existed {
+            self.signal_modified_key(db, key);
+        }
+        existed
+    }
+
+    /// A key's value changed: invalidate WATCHes (and client tracking).
+    pub fn signal_modified_key(&mut self, _db: usize, _key: &[u8]) {}
+
+    /// A whole db changed (FLUSHDB/SWAPDB): invalidate WATCHes on it.
+    pub fn signal_flushed_db(&mut self, _db: Option<usize>) {}
+
+    /// Publish a keyspace notification if its class is enabled
+    /// (`notify-keyspace-events`), on `__keyspace@<db>__:<key>` (message =
+    /// event) and/or `__keyevent@<db>__:<event>` (message = key).
+    pub fn notify_keyspace_event(&mut self, class: u32, event: &str, key: &[u8], db: usize) {
+        let flags = self.config.notify_keyspace_events;
+        if flags & class == 0 {
+            return;
+        }
+        if flags & notify::KEYSPACE != 0 {
+            let mut chan = format!("__keyspace@{}__:", db).into_bytes();
+            chan.extend_from_slice(key);
+            self.publish(&chan, event.as_bytes());
+        }
+        if flags & notify::KEYEVENT != 0 {
+            let chan = format!("__keyevent@{}__:{}", db, event);
+            self.publish(chan.as_bytes(), key);
+        }
+    }
+
+    /// PUBLISH to channel subscribers; returns the number of receivers.
+    pub fn publish(&mut self, _channel: &[u8], _message: &[u8]) -> usize {
+        0
+    }
+}

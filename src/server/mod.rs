@@ -1,0 +1,814 @@
+//! The server: global state, the event loop, client I/O, command dispatch.
+//!
+//! Request flow (Redis's `ae` + `networking.c` + `server.c`):
+//!
+//! ```text
+//! epoll_wait ──► read_from_client ──► process_input (resp::parse, many
+//!   commands per read: pipelining) ──► process_command (lookup, arity,
+//!   auth, flag checks) ──► call (handler, stats, propagation hook)
+//!   ──► reply bytes appended to the client's buffer
+//! before_sleep ──► write every pending reply once per loop turn; a write
+//!   event is armed only for what the socket did not take.
+//! timers ──► server_cron at `hz`: expiry, timeouts, stats, (RDB, replication)
+//! ```
+//!
+//! Clients live in a vector indexed by fd (`clients`). While a command runs,
+//! its client is *taken out* of the vector and passed separately as
+//! `&mut Client`, so a handler can touch the server and other clients freely.
+//! A client is never freed while it is taken out: closing is deferred through
+//! the `CLOSE_ASAP` flag and done in `before_sleep`.
+pub mod cron;
+pub mod info;
+pub mod keyspace;
+pub mod startup;
+
+use crate::client::{flags, Args, Client};
+use crate::command::{flag, CommandTable, COMMAND_TABLE};
+use crate::config::Config;
+use crate::db::Db;
+use crate::error;
+use crate::resp::{Limits, Parsed};
+use crate::sys::{self, epoll, RawFd};
+use crate::util::rand::Rng;
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// PROTO_IOBUF_LEN: bytes read per read(2) call.
+pub const PROTO_IOBUF_LEN: usize = 16 * 1024;
+/// Reads beyond this size for a pending big bulk are done in one go.
+pub const PROTO_MBULK_BIG_ARG: usize = 32 * 1024;
+/// Accept at most this many connections per readable event.
+const MAX_ACCEPTS_PER_CALL: usize = 1000;
+/// CONFIG_MIN_RESERVED_FDS
+pub const CONFIG_MIN_RESERVED_FDS: u64 = 32;
+
+pub const REDIS_VERSION: &str = "7.0.15";
+pub const FERRODIS_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub struct Listener {
+    pub fd: RawFd,
+    pub unix: bool,
+    pub addr: String,
+}
+
+/// What an fd registered with the poller belongs to.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FdOwner {
+    None,
+    Listener(usize),
+    Client,
+}
+
+/// Counters reported by INFO stats (Redis's `server.stat_*`).
+#[derive(Default)]
+pub struct Stats {
+    pub numcommands: u64,
+    pub numconnections: u64,
+    pub rejected_conn: u64,
+    pub expiredkeys: u64,
+    pub expired_stale_perc: f64,
+    pub expired_time_cap_reached_count: u64,
+    pub expire_cycle_time_used: u64,
+    pub evictedkeys: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub net_input_bytes: u64,
+    pub net_output_bytes: u64,
+    pub total_error_replies: u64,
+    pub unexpected_error_replies: u64,
+    pub errors: HashMap<String, u64>,
+    pub total_reads_processed: u64,
+    pub total_writes_processed: u64,
+    pub client_qbuf_limit_disconnections: u64,
+    pub client_outbuf_limit_disconnections: u64,
+    pub dump_payload_sanitizations: u64,
+    /// Instantaneous metrics samples: (time ms, ops, net in, net out).
+    pub inst_samples: Vec<(i64, u64, u64, u64)>,
+    pub peak_memory: u64,
+}
+
+pub struct Server {
+    pub config: Config,
+    pub commands: CommandTable,
+    pub dbs: Vec<Db>,
+    /// Connected clients, indexed by fd.
+    pub clients: Vec<Option<Box<Client>>>,
+    pub fd_owner: Vec<FdOwner>,
+    pub nclients: usize,
+    pub poller: epoll::Epoll,
+    pub listeners: Vec<Listener>,
+    pub next_client_id: u64,
+    /// Clients with replies to flush in before_sleep (fds).
+    pub pending_write: Vec<RawFd>,
+    /// Clients to free in before_sleep (fds).
+    pub to_close: Vec<RawFd>,
+    /// Cached clock, refreshed every loop turn and before each command.
+    pub now_ms: i64,
+    pub lru_clock: u32,
+    pub start_instant: Instant,
+    pub start_time_ms: i64,
+    pub run_id: String,
+    pub stats: Stats,
+    /// Changes since the last save (rdb_changes_since_last_save).
+    pub dirty: u64,
+    pub lastsave: i64,
+    pub rng: Rng,
+    pub hz: i64,
+    pub cronloops: u64,
+    pub next_cron_ms: i64,
+    pub active_expire_enabled: bool,
+    pub shutdown_asap: bool,
+    pub exit_code: Option<i32>,
+    pub executable: String,
+    pub config_file: Option<String>,
+    pub sentinel_mode: bool,
+    /// Commands ready for replicas / AOF since the last before_sleep
+    /// (the propagation hook; consumed by replication when it exists).
+    pub propagated: Vec<(usize, crate::client::OwnedArgs)>,
+    /// A handler may replace the argv that gets propagated (SET EX → SET PXAT ...).
+    pub rewritten_argv: Option<crate::client::OwnedArgs>,
+    pub pause_until_ms: i64,
+    pub pause_write_only: bool,
+    pub monitors: Vec<RawFd>,
+    pub arch_bits: u32,
+}
+
+impl Server {
+    pub fn new(config: Config, executable: String, sentinel_mode: bool) -> std::io::Result<Server> {
+        let ndb = config.databases.max(1) as usize;
+        let now = now_ms();
+        let mut rng = Rng::new(now as u64 ^ ((sys::process::getpid() as u64) << 32));
+        let run_id: String = (0..40)
+            .map(|_| b"0123456789abcdef"[(rng.next_u64() % 16) as usize] as char)
+            .collect();
+        let hz = config.hz.clamp(1, 500);
+        Ok(Server {
+            commands: CommandTable::build(COMMAND_TABLE),
+            dbs: (0..ndb).map(Db::new).collect(),
+            clients: Vec::new(),
+            fd_owner: Vec::new(),
+            nclients: 0,
+            poller: epoll::Epoll::new(config.maxclients.max(64) as usize)?,
+            listeners: Vec::new(),
+            next_client_id: 1,
+            pending_write: Vec::new(),
+            to_close: Vec::new(),
+            now_ms: now,
+            lru_clock: lru_clock_from(now),
+            start_instant: Instant::now(),
+            start_time_ms: now,
+            run_id,
+            stats: Stats::default(),
+            dirty: 0,
+            lastsave: now / 1000,
+            rng,
+            hz,
+            cronloops: 0,
+            next_cron_ms: now,
+            active_expire_enabled: true,
+            shutdown_asap: false,
+            exit_code: None,
+            executable,
+            config_file: config.config_file.clone(),
+            sentinel_mode,
+            propagated: Vec::new(),
+            rewritten_argv: None,
+            pause_until_ms: 0,
+            pause_write_only: false,
+            monitors: Vec::new(),
+            arch_bits: 64,
+            config,
+        })
+    }
+
+    // ------------------------------------------------------------------
+    // Event loop
+    // ------------------------------------------------------------------
+
+    /// Run until shutdown; returns the process exit code.
+    pub fn run(&mut self) -> i32 {
+        let mut events = Vec::with_capacity(256);
+        loop {
+            self.before_sleep();
+            if let Some(code) = self.exit_code {
+                return code;
+            }
+            self.now_ms = now_ms();
+            let timeout = (self.next_cron_ms - self.now_ms).clamp(0, 1000) as i32;
+            if let Err(e) = self.poller.wait(timeout, &mut events) {
+                crate::server_log!(Warning, "epoll_wait failed: {}", e);
+            }
+            self.now_ms = now_ms();
+            for &(fd, mask) in events.iter() {
+                match self
+                    .fd_owner
+                    .get(fd as usize)
+                    .copied()
+                    .unwrap_or(FdOwner::None)
+                {
+                    FdOwner::Listener(i) => self.accept_connections(i),
+                    FdOwner::Client => {
+                        if mask & epoll::READABLE != 0 {
+                            self.read_from_client(fd);
+                        }
+                        if mask & epoll::WRITABLE != 0 {
+                            self.write_to_client(fd, true);
+                        }
+                    }
+                    FdOwner::None => {}
+                }
+            }
+            if self.now_ms >= self.next_cron_ms {
+                self.server_cron();
+                self.next_cron_ms = self.now_ms + 1000 / self.hz;
+            }
+        }
+    }
+
+    fn set_fd_owner(&mut self, fd: RawFd, owner: FdOwner) {
+        let i = fd as usize;
+        if self.fd_owner.len() <= i {
+            self.fd_owner.resize(i + 1, FdOwner::None);
+        }
+        self.fd_owner[i] = owner;
+    }
+
+    /// Work done before going back to epoll_wait (Redis's beforeSleep):
+    /// free clients scheduled for closing and flush pending replies.
+    pub fn before_sleep(&mut self) {
+        if sys::signal::take_shutdown_request().is_some() || self.shutdown_asap {
+            self.shutdown_asap = false;
+            self.handle_signal_shutdown();
+        }
+        let pending = std::mem::take(&mut self.pending_write);
+        for fd in pending.iter().copied() {
+            self.write_to_client(fd, false);
+        }
+        let mut pending = pending;
+        pending.clear();
+        if self.pending_write.is_empty() {
+            self.pending_write = pending;
+        }
+        while let Some(fd) = self.to_close.pop() {
+            self.free_client(fd);
+        }
+    }
+
+    // ------------------------------------------------------------------
+    // Connections
+    // ------------------------------------------------------------------
+
+    pub fn add_listener(&mut self, fd: RawFd, unix: bool, addr: String) -> std::io::Result<()> {
+        let idx = self.listeners.len();
+        self.listeners.push(Listener { fd, unix, addr });
+        self.poller.add(fd, epoll::READABLE)?;
+        self.set_fd_owner(fd, FdOwner::Listener(idx));
+        Ok(())
+    }
+
+    fn accept_connections(&mut self, li: usize) {
+        let (lfd, unix) = match self.listeners.get(li) {
+            Some(l) => (l.fd, l.unix),
+            None => return,
+        };
+        for _ in 0..MAX_ACCEPTS_PER_CALL {
+            match sys::net::accept(lfd) {
+                Ok(Some((fd, peer))) => {
+                    let addr = match (unix, peer) {
+                        (true, _) => format!("{}:0", self.config.unixsocket),
+                        (false, Some(p)) => format!("{}:{}", p.ip(), p.port()),
+                        (false, None) => "?:0".to_string(),
+                    };
+                    let laddr = if unix {
+                        format!("{}:0", self.config.unixsocket)
+                    } else {
+                        sys::net::local_addr(fd)
+                            .map(|a| format!("{}:{}", a.ip(), a.port()))
+                            .unwrap_or_default()
+                    };
+                    crate::server_log!(Verbose, "Accepted {}", addr);
+                    let local_peer =
+                        unix || peer.map(|p| p.ip().is_loopback_exact()).unwrap_or(false);
+                    self.accept_client(fd, addr, laddr, unix, local_peer);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    crate::server_log!(Warning, "Accepting client connection: {}", e);
+                    break;
+                }
+            }
+        }
+    }
+
+    fn accept_client(
+        &mut self,
+        fd: RawFd,
+        addr: String,
+        laddr: String,
+        unix: bool,
+        local_peer: bool,
+    ) {
+        if !unix {
+            let _ = sys::net::set_nodelay(fd);
+            if self.config.tcp_keepalive > 0 {
+                let _ = sys::net::set_keepalive(fd, self.config.tcp_keepalive as i32);
+            }
+        }
+        // maxclients: reply and close (Redis writes the error synchronously).
+        if self.nclients >= self.config.maxclients.max(0) as usize {
+            let _ = sys::write(fd, b"-ERR max number of clients reached\r\n");
+            self.stats.rejected_conn += 1;
+            sys::close(fd);
+            return;
+        }
+        // Protected mode: no password for the default user and a non-local peer.
+        if self.config.protected_mode
+            && self.config.requirepass.is_none()
+            && !local_peer
+            && !self.sentinel_mode
+        {
+            let _ = sys::write(fd, PROTECTED_MODE_DENIED);
+            self.stats.rejected_conn += 1;
+            sys::close(fd);
+            return;
+        }
+        let id = self.next_client_id;
+        self.next_client_id += 1;
+        let mut c = Client::new(id, fd, addr, laddr, self.now_ms);
+        if unix {
+            c.flags |= flags::UNIX_SOCKET;
+        }
+        c.authenticated = self.config.requirepass.is_none();
+        if self.poller.add(fd, epoll::READABLE).is_err() {
+            sys::close(fd);
+            return;
+        }
+        let i = fd as usize;
+        if self.clients.len() <= i {
+            self.clients.resize_with(i + 1, || None);
+        }
+        self.clients[i] = Some(Box::new(c));
+        self.set_fd_owner(fd, FdOwner::Client);
+        self.nclients += 1;
+        self.stats.numconnections += 1;
+    }
+
+    /// Close a client's connection and drop its state.
+    pub fn free_client(&mut self, fd: RawFd) {
+        let c = match self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+            Some(c) => c,
+            None => return,
+        };
+        self.unwatch_all(&c);
+        self.monitors.retain(|&m| m != fd);
+        self.poller.forget(fd);
+        self.set_fd_owner(fd, FdOwner::None);
+        sys::close(fd);
+        self.nclients -= 1;
+        drop(c);
+    }
+
+    /// Schedule a client for closing at the next before_sleep.
+    pub fn close_client_async(&mut self, c: &mut Client) {
+        if !c.has(flags::CLOSE_ASAP) {
+            c.flags |= flags::CLOSE_ASAP;
+            self.to_close.push(c.fd);
+        }
+    }
+
+    pub fn client_mut(&mut self, fd: RawFd) -> Option<&mut Client> {
+        self.clients
+            .get_mut(fd as usize)
+            .and_then(|s| s.as_deref_mut())
+    }
+
+    /// Queue a client's reply to be flushed in before_sleep.
+    pub fn mark_pending_write(&mut self, c: &mut Client) {
+        if c.fd >= 0 && c.reply.pending() > 0 && !c.has(flags::PUSHING) {
+            c.flags |= flags::PUSHING;
+            self.pending_write.push(c.fd);
+        }
+    }
+
+    fn read_from_client(&mut self, fd: RawFd) {
+        let mut c = match self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+            Some(c) => c,
+            None => return,
+        };
+        let mut readlen = PROTO_IOBUF_LEN;
+        if c.parser.pending_bulk >= PROTO_MBULK_BIG_ARG {
+            readlen = c.parser.pending_bulk;
+        }
+        match sys::read_into_vec(fd, &mut c.querybuf, readlen) {
+            Ok(0) => {
+                crate::server_log!(
+                    Verbose,
+                    "Client closed connection id={} addr={} laddr={} fd={} name={}",
+                    c.id,
+                    c.addr,
+                    c.laddr,
+                    c.fd,
+                    c.name
+                        .as_deref()
+                        .map(String::from_utf8_lossy)
+                        .unwrap_or_default()
+                );
+                self.put_back(c);
+                self.free_client(fd);
+                return;
+            }
+            Ok(n) => {
+                self.stats.net_input_bytes += n as u64;
+                self.stats.total_reads_processed += 1;
+                c.net_in += n as u64;
+            }
+            Err(e) if sys::would_block(&e) => {
+                self.put_back(c);
+                return;
+            }
+            Err(e) => {
+                crate::server_log!(Verbose, "Reading from client: {}", e);
+                self.put_back(c);
+                self.free_client(fd);
+                return;
+            }
+        }
+        c.last_interaction_ms = self.now_ms;
+        if c.querybuf.len() > c.querybuf_peak {
+            c.querybuf_peak = c.querybuf.len();
+        }
+        let limit = self.config.client_query_buffer_limit.max(0) as usize;
+        if !c.has(flags::MASTER) && c.querybuf.len() > limit {
+            let info = self.client_info_string(&c);
+            let head: String =
+                String::from_utf8_lossy(&c.querybuf[..c.querybuf.len().min(64)]).into_owned();
+            crate::server_log!(Warning, "Closing client that reached max query buffer length: {} (qbuf initial bytes: {:?})", info, head);
+            self.stats.client_qbuf_limit_disconnections += 1;
+            self.put_back(c);
+            self.free_client(fd);
+            return;
+        }
+        self.process_input(&mut c);
+        self.put_back(c);
+    }
+
+    fn put_back(&mut self, mut c: Box<Client>) {
+        let fd = c.fd;
+        if c.reply.pending() > 0 {
+            self.mark_pending_write(&mut c);
+        }
+        if let Some(slot) = self.clients.get_mut(fd as usize) {
+            *slot = Some(c);
+        }
+    }
+
+    /// Write as much of the reply buffer as the socket takes. With
+    /// `from_event` the call comes from a write event.
+    fn write_to_client(&mut self, fd: RawFd, _from_event: bool) {
+        let (close, done) = {
+            let c = match self
+                .clients
+                .get_mut(fd as usize)
+                .and_then(|s| s.as_deref_mut())
+            {
+                Some(c) => c,
+                None => return,
+            };
+            c.flags &= !flags::PUSHING;
+            let mut err = false;
+            while c.reply.sent < c.reply.buf.len() {
+                match sys::write(fd, &c.reply.buf[c.reply.sent..]) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        c.reply.sent += n;
+                        c.net_out += n as u64;
+                        self.stats.net_output_bytes += n as u64;
+                    }
+                    Err(e) if sys::would_block(&e) => break,
+                    Err(_) => {
+                        err = true;
+                        break;
+                    }
+                }
+            }
+            self.stats.total_writes_processed += 1;
+            let done = c.reply.sent >= c.reply.buf.len();
+            if done {
+                c.reply.compact();
+            }
+            (err || (done && c.has(flags::CLOSE_AFTER_REPLY)), done)
+        };
+        if close {
+            self.free_client(fd);
+            return;
+        }
+        if done {
+            let _ = self.poller.del(fd, epoll::WRITABLE);
+        } else {
+            let _ = self.poller.add(fd, epoll::WRITABLE);
+        }
+    }
+
+    // ------------------------------------------------------------------
+    // Command processing
+    // ------------------------------------------------------------------
+
+    /// Parse and run every complete command in the query buffer.
+    pub fn process_input(&mut self, c: &mut Client) {
+        while c.qb_pos < c.querybuf.len() {
+            if c.has(flags::CLOSE_AFTER_REPLY | flags::CLOSE_ASAP) {
+                break;
+            }
+            let lim = Limits {
+                proto_max_bulk_len: self.config.proto_max_bulk_len,
+                authenticated: c.authenticated,
+                is_master: c.has(flags::MASTER),
+            };
+            match c.parser.parse(&c.querybuf, &mut c.qb_pos, &lim) {
+                Ok(Parsed::Incomplete) => break,
+                Ok(Parsed::Command) => {
+                    if !c.parser.argv.is_empty() {
+                        self.execute_parsed(c);
+                    }
+                    c.parser.reset();
+                }
+                Err(msg) => {
+                    if crate::log::enabled(crate::log::Level::Verbose) {
+                        let info = self.client_info_string(c);
+                        let head = String::from_utf8_lossy(
+                            &c.querybuf[c.qb_pos.min(c.querybuf.len())
+                                ..c.querybuf.len().min(c.qb_pos + 128)],
+                        )
+                        .into_owned();
+                        crate::server_log!(Verbose, "Protocol error ({}) from client: {}. Query buffer during protocol error: '{}'", msg, info, head);
+                    }
+                    c.reply.error(&format!("ERR Protocol error: {}", msg));
+                    self.count_error_replies(c);
+                    c.flags |= flags::CLOSE_AFTER_REPLY | flags::PROTOCOL_ERROR;
+                    c.querybuf.clear();
+                    c.qb_pos = 0;
+                    c.parser.reset();
+                    break;
+                }
+            }
+        }
+        c.trim_querybuf();
+    }
+
+    fn execute_parsed(&mut self, c: &mut Client) {
+        let qb = std::mem::take(&mut c.querybuf);
+        let ranges = std::mem::take(&mut c.parser.argv);
+        let inline = c.parser.argv_inline;
+        let ib = if inline {
+            std::mem::take(&mut c.parser.inline_buf)
+        } else {
+            Vec::new()
+        };
+        {
+            let args = Args::new(if inline { &ib } else { &qb }, &ranges);
+            self.process_command(c, &args);
+        }
+        c.querybuf = qb;
+        c.parser.argv = ranges;
+        if inline {
+            c.parser.inline_buf = ib;
+        }
+        c.cmds_processed += 1;
+    }
+
+    /// Redis's processCommand: lookup, arity, auth and state checks, then call.
+    pub fn process_command(&mut self, c: &mut Client, args: &Args) {
+        self.now_ms = now_ms();
+        let name = args.get(0);
+        let mut idx = match self.commands.lookup(name) {
+            Some(i) => i,
+            None => {
+                let mut rest = String::new();
+                let mut i = 1;
+                while i < args.len() && rest.len() < 128 {
+                    let a = String::from_utf8_lossy(args.get(i));
+                    let room = 128 - rest.len();
+                    let a: String = a.chars().take(room).collect();
+                    rest.push_str(&format!("'{}' ", a));
+                    i += 1;
+                }
+                let nm: String = String::from_utf8_lossy(name).chars().take(128).collect();
+                self.reject(
+                    c,
+                    &format!(
+                        "ERR unknown command '{}', with args beginning with: {}",
+                        nm, rest
+                    ),
+                );
+                return;
+            }
+        };
+        if !self.commands.cmds[idx].subs.is_empty() && args.len() >= 2 {
+            match self.commands.lookup_sub(idx, args.get(1)) {
+                Some(s) => idx = s,
+                None => {
+                    let e =
+                        error::unknown_subcommand(args.get(1), self.commands.cmds[idx].full_name);
+                    self.reject(c, e.text());
+                    return;
+                }
+            }
+        }
+        let (arity, cflags, full_name) = {
+            let cmd = &self.commands.cmds[idx];
+            (cmd.def.arity, cmd.flags, cmd.full_name)
+        };
+        let argc = args.len() as i32;
+        if (arity > 0 && arity != argc) || argc < -arity {
+            self.commands.cmds[idx].stats.rejected_calls += 1;
+            self.reject(c, error::wrong_args(full_name).text());
+            return;
+        }
+        if !c.authenticated && cflags & flag::NO_AUTH == 0 {
+            self.commands.cmds[idx].stats.rejected_calls += 1;
+            self.reject(c, error::NOAUTH.text());
+            return;
+        }
+        if cflags & flag::PROTECTED != 0 && full_name == "debug" {
+            let allowed = match self.config.enable_debug_command {
+                crate::config::ProtectedConfig::Yes => true,
+                crate::config::ProtectedConfig::Local => {
+                    c.has(flags::UNIX_SOCKET)
+                        || c.addr.starts_with("127.0.0.1:")
+                        || c.addr.starts_with("::1:")
+                }
+                crate::config::ProtectedConfig::No => false,
+            };
+            if !allowed {
+                self.commands.cmds[idx].stats.rejected_calls += 1;
+                self.reject(c, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.");
+                return;
+            }
+        }
+        self.call(c, idx, args);
+    }
+
+    /// Reply an error for a command that was not executed.
+    fn reject(&mut self, c: &mut Client, msg: &str) {
+        c.reply.error(msg);
+        self.count_error_replies(c);
+    }
+
+    /// Account the error replies a client received (INFO errorstats).
+    pub fn count_error_replies(&mut self, c: &mut Client) {
+        for code in c.reply.error_codes.drain(..) {
+            self.stats.total_error_replies += 1;
+            if self.stats.errors.len() < 128 || self.stats.errors.contains_key(&code) {
+                *self.stats.errors.entry(code).or_insert(0) += 1;
+            }
+        }
+    }
+
+    /// Run a command's handler with stats and the propagation hook (Redis's call()).
+    pub fn call(&mut self, c: &mut Client, idx: usize, args: &Args) {
+        let def = self.commands.cmds[idx].def;
+        let cflags = self.commands.cmds[idx].flags;
+        c.last_cmd = self.commands.cmds[idx].full_name;
+        let dirty_before = self.dirty;
+        let errors_before = c.reply.error_codes.len();
+        let start = Instant::now();
+        if let Err(e) = (def.handler)(self, c, args) {
+            c.reply.error(e.text());
+        }
+        let usec = start.elapsed().as_micros() as u64;
+        let failed = c.reply.error_codes.len() > errors_before;
+        {
+            let st = &mut self.commands.cmds[idx].stats;
+            st.calls += 1;
+            st.usec += usec;
+            if failed {
+                st.failed_calls += 1;
+            }
+        }
+        self.count_error_replies(c);
+        self.stats.numcommands += 1;
+        if cflags & (flag::WRITE | flag::MAY_REPLICATE) != 0 && self.dirty != dirty_before {
+            let rewritten = self.rewritten_argv.take();
+            match rewritten {
+                Some(o) => self.propagate(c.db, o),
+                None => self.propagate(c.db, args.to_owned()),
+            }
+        } else {
+            self.rewritten_argv = None;
+        }
+    }
+
+    /// The propagation hook: every write command that changed the dataset,
+    /// with the db it ran against, lands here (replication and AOF feed
+    /// from `propagated`). Kept bounded until a consumer drains it.
+    pub fn propagate(&mut self, db: usize, argv: crate::client::OwnedArgs) {
+        if self.has_propagation_consumer() {
+            self.propagated.push((db, argv));
+        }
+    }
+
+    /// True when someone consumes propagated commands (replicas, AOF).
+    pub fn has_propagation_consumer(&self) -> bool {
+        false
+    }
+
+    // ------------------------------------------------------------------
+    // Helpers for commands
+    // ------------------------------------------------------------------
+
+    /// Iterate over all clients except the one currently running a command.
+    pub fn for_each_client<F: FnMut(&mut Client)>(&mut self, mut f: F) {
+        for c in self.clients.iter_mut().flatten() {
+            f(c);
+        }
+    }
+
+    fn unwatch_all(&mut self, _c: &Client) {}
+
+    /// The CLIENT LIST line of a client.
+    pub fn client_info_string(&self, c: &Client) -> String {
+        info::client_info_string(self, c)
+    }
+
+    pub fn handle_signal_shutdown(&mut self) {
+        let count = sys::signal::SHUTDOWN_COUNT.load(std::sync::atomic::Ordering::SeqCst);
+        let _ = count;
+        crate::server_log!(Warning, "Received SIGTERM scheduling shutdown...");
+        if self.prepare_for_shutdown(false, false).is_ok() {
+            self.exit_code = Some(0);
+        }
+    }
+
+    /// Redis's prepareForShutdown (the save step arrives with RDB).
+    pub fn prepare_for_shutdown(&mut self, _nosave: bool, _save: bool) -> Result<(), ()> {
+        crate::server_log!(Warning, "User requested shutdown...");
+        // Best effort: flush what clients are owed.
+        let fds: Vec<RawFd> = self.clients.iter().flatten().map(|c| c.fd).collect();
+        for fd in fds {
+            self.write_to_client(fd, false);
+        }
+        if !self.config.pidfile.is_empty() {
+            crate::server_log!(Notice, "Removing the pid file.");
+            let _ = std::fs::remove_file(&self.config.pidfile);
+        }
+        if !self.config.unixsocket.is_empty() {
+            let _ = std::fs::remove_file(&self.config.unixsocket);
+        }
+        for l in &self.listeners {
+            sys::close(l.fd);
+        }
+        crate::server_log!(
+            Warning,
+            "{} is now ready to exit, bye bye...",
+            if self.sentinel_mode {
+                "Sentinel"
+            } else {
+                "Redis"
+            }
+        );
+        Ok(())
+    }
+}
+
+pub const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
+/// Wall clock in milliseconds.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Wall clock in microseconds.
+pub fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0)
+}
+
+/// LRU_CLOCK: seconds, wrapped to 24 bits (Redis's LRU_CLOCK_MAX).
+pub fn lru_clock_from(ms: i64) -> u32 {
+    ((ms / 1000) as u64 & ((1 << 24) - 1)) as u32
+}
+
+trait LoopbackExact {
+    fn is_loopback_exact(&self) -> bool;
+}
+
+impl LoopbackExact for std::net::IpAddr {
+    /// Redis counts only 127.0.0.1 and ::1 as local (not all of 127/8).
+    fn is_loopback_exact(&self) -> bool {
+        match self {
+            std::net::IpAddr::V4(v4) => v4.octets() == [127, 0, 0, 1],
+            std::net::IpAddr::V6(v6) => {
+                v6.is_loopback()
+                    || v6
+                        .to_ipv4_mapped()
+                        .map(|v| v.octets() == [127, 0, 0, 1])
+                        .unwrap_or(false)
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Process-level calls: pid, fork/waitpid/_exit, daemonizing, rlimits,
+//! resource usage, kill.
+use super::{syscall, RawFd};
+use std::io;
+
+pub fn getpid() -> i32 {
+    // SAFETY: getpid has no preconditions.
+    unsafe { libc::getpid() }
+}
+
+pub fn is_alive(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence.
+    unsafe { libc::kill(pid, 0) == 0 }
+}
+
+pub fn kill(pid: i32, sig: i32) -> io::Result<()> {
+    syscall!(kill(pid, sig)).map(|_| ())
+}
+
+/// fork(2). Ok(0) in the child, Ok(pid) in the parent.
+/// The caller guarantees the process is single-threaded (see module docs).
+pub fn fork() -> io::Result<i32> {
+    syscall!(fork())
+}
+
+/// Leave the process immediately without running destructors or atexit
+/// handlers (used by forked children).
+pub fn exit_now(code: i32) -> ! {
+    // SAFETY: _exit never returns and has no preconditions.
+    unsafe { libc::_exit(code) }
+}
+
+/// Exit status of a reaped child.
+pub struct ChildExit {
+    pub pid: i32,
+    pub exit_code: i32,
+    pub by_signal: i32,
+}
+
+/// Non-blocking reap of any child.
+pub fn wait_any_child() -> Option<ChildExit> {
+    let mut status: i32 = 0;
+    // SAFETY: status points to a live i32.
+    let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+    if pid <= 0 {
+        return None;
+    }
+    let (exit_code, by_signal) = if libc::WIFEXITED(status) {
+        (libc::WEXITSTATUS(status), 0)
+    } else if libc::WIFSIGNALED(status) {
+        (-1, libc::WTERMSIG(status))
+    } else {
+        (-1, 0)
+    };
+    Some(ChildExit {
+        pid,
+        exit_code,
+        by_signal,
+    })
+}
+
+/// Classic double-detach: fork, parent exits, child becomes session leader,
+/// stdio redirected to /dev/null (Redis's `daemonize()`).
+pub fn daemonize() -> io::Result<()> {
+    match fork()? {
+        0 => {}
+        _ => exit_now(0),
+    }
+    syscall!(setsid())?;
+    let devnull = std::ffi::CString::new("/dev/null")
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: valid NUL-terminated path.
+    let fd = syscall!(open(devnull.as_ptr(), libc::O_RDWR))?;
+    for target in 0..3 {
+        // SAFETY: dup2 onto stdio fds.
+        unsafe {
+            libc::dup2(fd, target);
+        }
+    }
+    if fd > 2 {
+        super::close(fd);
+    }
+    Ok(())
+}
+
+pub fn get_nofile_limit() -> io::Result<(u64, u64)> {
+    let mut rl = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: rl is a live rlimit.
+    syscall!(getrlimit(libc::RLIMIT_NOFILE, &mut rl))?;
+    Ok((rl.rlim_cur as u64, rl.rlim_max as u64))
+}
+
+pub fn set_nofile_limit(soft: u64, hard: u64) -> io::Result<()> {
+    let rl = libc::rlimit {
+        rlim_cur: soft as libc::rlim_t,
+        rlim_max: hard as libc::rlim_t,
+    };
+    // SAFETY: rl is a live rlimit.
+    syscall!(setrlimit(libc::RLIMIT_NOFILE, &rl)).map(|_| ())
+}
+
+/// (user, system) CPU seconds of this process (`who` = self) or of its reaped children.
+pub fn cpu_usage(children: bool) -> (f64, f64) {
+    // SAFETY: zeroed rusage is valid and filled by the kernel.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    let who = if children {
+        libc::RUSAGE_CHILDREN
+    } else {
+        libc::RUSAGE_SELF
+    };
+    // SAFETY: ru is a live rusage.
+    unsafe {
+        libc::getrusage(who, &mut ru);
+    }
+    let t = |tv: libc::timeval| tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6;
+    (t(ru.ru_utime), t(ru.ru_stime))
+}
+
+/// Open a file for appending (used by the logger, which reopens per line).
+pub fn set_cloexec(fd: RawFd) {
+    // SAFETY: fcntl on an fd we own.
+    unsafe {
+        libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+    }
+}
+
+/// Page size and resident set size of this process, from /proc.
+pub fn rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    pages * page.max(4096) as u64
+}

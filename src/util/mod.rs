@@ -1,0 +1,3 @@
+//! TEMPORARY stand-in until the util helper delivers.
+pub mod num;
+pub mod rand;

@@ -26,7 +26,8 @@ pub mod flags {
     pub const REPLY_SKIP: u32 = 1 << 13;
     pub const REPLY_OFF: u32 = 1 << 14;
     pub const PROTOCOL_ERROR: u32 = 1 << 15;
-    pub const PUSHING: u32 = 1 << 16;
+    pub const PENDING_WRITE: u32 = 1 << 16;
+    pub const PUSHING: u32 = 1 << 18;
     pub const NO_TOUCH: u32 = 1 << 17;
 }
 
@@ -66,6 +67,10 @@ pub struct Client {
     pub net_in: u64,
     pub net_out: u64,
     pub cmds_processed: u64,
+    /// Pub/Sub subscriptions (channels, patterns in subscription order, shard channels).
+    pub pubsub_channels: std::collections::HashSet<Vec<u8>>,
+    pub pubsub_patterns: Vec<Vec<u8>>,
+    pub pubsub_shard: std::collections::HashSet<Vec<u8>>,
 }
 
 /// Arguments of a command, as byte slices (`argv` in Redis).
@@ -180,6 +185,9 @@ impl Client {
             net_in: 0,
             net_out: 0,
             cmds_processed: 0,
+            pubsub_channels: Default::default(),
+            pubsub_patterns: Vec::new(),
+            pubsub_shard: Default::default(),
         }
     }
 
@@ -193,6 +201,11 @@ impl Client {
     #[inline]
     pub fn has(&self, f: u32) -> bool {
         self.flags & f != 0
+    }
+
+    /// Channels + patterns (what SUBSCRIBE/PSUBSCRIBE replies count).
+    pub fn subscription_count(&self) -> usize {
+        self.pubsub_channels.len() + self.pubsub_patterns.len()
     }
 
     /// Bytes in the query buffer not consumed yet.

@@ -18,6 +18,8 @@ use std::collections::HashMap;
 pub mod connection;
 pub mod debug;
 pub mod generic;
+pub mod multi;
+pub mod pubsub;
 pub mod server_cmds;
 pub mod string;
 
@@ -230,6 +232,8 @@ macro_rules! cmd {
 use connection as conn;
 use debug as dbg;
 use generic as gen;
+use multi as mul;
+use pubsub as ps;
 use server_cmds as srv;
 use string as st;
 
@@ -297,6 +301,29 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
         cmd!("idletime", gen::object_idletime_command, 3, "readonly", 2, 2, 1, "@keyspace @read @slow"),
         cmd!("refcount", gen::object_refcount_command, 3, "readonly", 2, 2, 1, "@keyspace @read @slow"),
         cmd!("help", gen::object_help_command, 2, "loading stale", 0, 0, 0, "@keyspace @slow"),
+    ]),
+    // --- transactions (multi.rs) ---
+    cmd!("multi", mul::multi_command, 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction"),
+    cmd!("exec", mul::exec_command, 1, "noscript loading stale skip_slowlog", 0, 0, 0, "@slow @transaction"),
+    cmd!("discard", mul::discard_command, 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction"),
+    cmd!("watch", mul::watch_command, -2, "noscript loading stale fast allow_busy", 1, -1, 1, "@fast @transaction"),
+    cmd!("unwatch", mul::unwatch_command, 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction"),
+    // --- pub/sub (pubsub.rs) ---
+    cmd!("subscribe", ps::subscribe_command, -2, "pubsub noscript loading stale sentinel", 0, 0, 0, "@pubsub @slow"),
+    cmd!("unsubscribe", ps::unsubscribe_command, -1, "pubsub noscript loading stale sentinel", 0, 0, 0, "@pubsub @slow"),
+    cmd!("psubscribe", ps::psubscribe_command, -2, "pubsub noscript loading stale sentinel", 0, 0, 0, "@pubsub @slow"),
+    cmd!("punsubscribe", ps::punsubscribe_command, -1, "pubsub noscript loading stale sentinel", 0, 0, 0, "@pubsub @slow"),
+    cmd!("publish", ps::publish_command, 3, "pubsub loading stale fast may_replicate sentinel", 0, 0, 0, "@pubsub @fast"),
+    cmd!("ssubscribe", ps::ssubscribe_command, -2, "pubsub noscript loading stale", 1, -1, 1, "@pubsub @slow"),
+    cmd!("sunsubscribe", ps::sunsubscribe_command, -1, "pubsub noscript loading stale", 1, -1, 1, "@pubsub @slow"),
+    cmd!("spublish", ps::spublish_command, 3, "pubsub loading stale fast may_replicate", 1, 1, 1, "@pubsub @fast"),
+    cmd!("pubsub", container_command, -2, "", 0, 0, 0, "@slow", &[
+        cmd!("channels", ps::pubsub_channels_command, -2, "pubsub loading stale", 0, 0, 0, "@pubsub @slow"),
+        cmd!("numpat", ps::pubsub_numpat_command, 2, "pubsub loading stale", 0, 0, 0, "@pubsub @slow"),
+        cmd!("numsub", ps::pubsub_numsub_command, -2, "pubsub loading stale", 0, 0, 0, "@pubsub @slow"),
+        cmd!("shardchannels", ps::pubsub_shardchannels_command, -2, "pubsub loading stale", 0, 0, 0, "@pubsub @slow"),
+        cmd!("shardnumsub", ps::pubsub_shardnumsub_command, -2, "pubsub loading stale", 0, 0, 0, "@pubsub @slow"),
+        cmd!("help", ps::pubsub_help_command, 2, "loading stale", 0, 0, 0, "@slow"),
     ]),
     // --- connection (connection.rs) ---
     cmd!("ping", conn::ping_command, -1, "fast sentinel", 0, 0, 0, "@fast @connection"),

@@ -129,10 +129,22 @@ impl Server {
     }
 
     /// A key's value changed: invalidate WATCHes (and client tracking).
-    pub fn signal_modified_key(&mut self, _db: usize, _key: &[u8]) {}
+    pub fn signal_modified_key(&mut self, db: usize, key: &[u8]) {
+        self.touch_watched_key(db, key);
+    }
 
-    /// A whole db changed (FLUSHDB/SWAPDB): invalidate WATCHes on it.
-    pub fn signal_flushed_db(&mut self, _db: Option<usize>) {}
+    /// A whole db is emptied (FLUSHDB/FLUSHALL; None = all dbs): invalidate
+    /// WATCHes on keys that existed. Call before emptying.
+    pub fn signal_flushed_db(&mut self, db: Option<usize>) {
+        match db {
+            Some(d) => self.touch_all_watched_keys_in_db(d, None),
+            None => {
+                for d in 0..self.dbs.len() {
+                    self.touch_all_watched_keys_in_db(d, None);
+                }
+            }
+        }
+    }
 
     /// Publish a keyspace notification if its class is enabled
     /// (`notify-keyspace-events`), on `__keyspace@<db>__:<key>` (message =
@@ -151,10 +163,5 @@ impl Server {
             let chan = format!("__keyevent@{}__:{}", db, event);
             self.publish(chan.as_bytes(), key);
         }
-    }
-
-    /// PUBLISH to channel subscribers; returns the number of receivers.
-    pub fn publish(&mut self, _channel: &[u8], _message: &[u8]) -> usize {
-        0
     }
 }

@@ -20,6 +20,8 @@
 pub mod cron;
 pub mod info;
 pub mod keyspace;
+pub mod multi;
+pub mod pubsub;
 pub mod startup;
 
 use crate::client::{flags, Args, Client};
@@ -131,6 +133,16 @@ pub struct Server {
     pub pause_write_only: bool,
     pub monitors: Vec<RawFd>,
     pub arch_bits: u32,
+    pub pubsub: pubsub::PubSub,
+    /// fd of the client whose command is running (-1 outside commands).
+    pub current_fd: RawFd,
+    /// Push messages for the running client (see server/pubsub.rs).
+    pub self_push: Vec<Vec<Vec<u8>>>,
+    /// A key watched by the running client was touched by its own command.
+    pub current_dirty_cas: bool,
+    /// WATCHed keys: (db, key) → watchers (fd, expired-at-WATCH flag).
+    pub watched: HashMap<(usize, Vec<u8>), Vec<(RawFd, bool)>>,
+    pub in_exec: bool,
 }
 
 impl Server {
@@ -177,6 +189,12 @@ impl Server {
             pause_write_only: false,
             monitors: Vec::new(),
             arch_bits: 64,
+            pubsub: pubsub::PubSub::default(),
+            current_fd: -1,
+            self_push: Vec::new(),
+            current_dirty_cas: false,
+            watched: HashMap::new(),
+            in_exec: false,
             config,
         })
     }
@@ -355,11 +373,12 @@ impl Server {
 
     /// Close a client's connection and drop its state.
     pub fn free_client(&mut self, fd: RawFd) {
-        let c = match self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+        let mut c = match self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
             Some(c) => c,
             None => return,
         };
-        self.unwatch_all(&c);
+        self.unwatch_all_keys(&mut c);
+        self.pubsub_forget_client(&mut c);
         self.monitors.retain(|&m| m != fd);
         self.poller.forget(fd);
         self.set_fd_owner(fd, FdOwner::None);
@@ -384,8 +403,8 @@ impl Server {
 
     /// Queue a client's reply to be flushed in before_sleep.
     pub fn mark_pending_write(&mut self, c: &mut Client) {
-        if c.fd >= 0 && c.reply.pending() > 0 && !c.has(flags::PUSHING) {
-            c.flags |= flags::PUSHING;
+        if c.fd >= 0 && c.reply.pending() > 0 && !c.has(flags::PENDING_WRITE) {
+            c.flags |= flags::PENDING_WRITE;
             self.pending_write.push(c.fd);
         }
     }
@@ -474,7 +493,7 @@ impl Server {
                 Some(c) => c,
                 None => return,
             };
-            c.flags &= !flags::PUSHING;
+            c.flags &= !flags::PENDING_WRITE;
             let mut err = false;
             while c.reply.sent < c.reply.buf.len() {
                 match sys::write(fd, &c.reply.buf[c.reply.sent..]) {
@@ -576,11 +595,11 @@ impl Server {
         c.cmds_processed += 1;
     }
 
-    /// Redis's processCommand: lookup, arity, auth and state checks, then call.
-    pub fn process_command(&mut self, c: &mut Client, args: &Args) {
-        self.now_ms = now_ms();
+    /// Find the table entry for argv (command, or subcommand of a container)
+    /// or the error text Redis replies for an unknown one.
+    pub fn lookup_command(&self, args: &Args) -> Result<usize, String> {
         let name = args.get(0);
-        let mut idx = match self.commands.lookup(name) {
+        let idx = match self.commands.lookup(name) {
             Some(i) => i,
             None => {
                 let mut rest = String::new();
@@ -593,27 +612,42 @@ impl Server {
                     i += 1;
                 }
                 let nm: String = String::from_utf8_lossy(name).chars().take(128).collect();
-                self.reject(
-                    c,
-                    &format!(
-                        "ERR unknown command '{}', with args beginning with: {}",
-                        nm, rest
-                    ),
-                );
-                return;
+                return Err(format!(
+                    "ERR unknown command '{}', with args beginning with: {}",
+                    nm, rest
+                ));
             }
         };
         if !self.commands.cmds[idx].subs.is_empty() && args.len() >= 2 {
-            match self.commands.lookup_sub(idx, args.get(1)) {
-                Some(s) => idx = s,
-                None => {
-                    let e =
-                        error::unknown_subcommand(args.get(1), self.commands.cmds[idx].full_name);
-                    self.reject(c, e.text());
-                    return;
-                }
-            }
+            return match self.commands.lookup_sub(idx, args.get(1)) {
+                Some(s) => Ok(s),
+                None => Err(error::unknown_subcommand(
+                    args.get(1),
+                    self.commands.cmds[idx].full_name,
+                )
+                .text()
+                .to_string()),
+            };
         }
+        Ok(idx)
+    }
+
+    /// Table entry for an already-validated argv (EXEC's queue).
+    pub fn resolve_command(&self, args: &Args) -> Option<usize> {
+        self.lookup_command(args).ok()
+    }
+
+    /// Redis's processCommand: lookup, arity, auth and state checks, then
+    /// queue (MULTI) or call.
+    pub fn process_command(&mut self, c: &mut Client, args: &Args) {
+        self.now_ms = now_ms();
+        let idx = match self.lookup_command(args) {
+            Ok(i) => i,
+            Err(msg) => {
+                self.reject(c, &msg);
+                return;
+            }
+        };
         let (arity, cflags, full_name) = {
             let cmd = &self.commands.cmds[idx];
             (cmd.def.arity, cmd.flags, cmd.full_name)
@@ -645,11 +679,52 @@ impl Server {
                 return;
             }
         }
+        if c.has(flags::MULTI) && cflags & flag::NO_MULTI != 0 {
+            self.commands.cmds[idx].stats.rejected_calls += 1;
+            self.reject(c, "ERR Command not allowed inside a transaction");
+            return;
+        }
+        // RESP2 subscribed context: only (un)subscribe, PING, QUIT, RESET.
+        if c.has(flags::PUBSUB) && c.reply.resp == 2 {
+            let top = self.commands.cmds[idx]
+                .parent
+                .map(|p| self.commands.cmds[p].full_name)
+                .unwrap_or(full_name);
+            if !matches!(
+                top,
+                "ping"
+                    | "subscribe"
+                    | "ssubscribe"
+                    | "unsubscribe"
+                    | "sunsubscribe"
+                    | "psubscribe"
+                    | "punsubscribe"
+                    | "quit"
+                    | "reset"
+            ) {
+                self.commands.cmds[idx].stats.rejected_calls += 1;
+                self.reject(c, &format!("ERR Can't execute '{}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", full_name));
+                return;
+            }
+        }
+        if c.has(flags::MULTI)
+            && !matches!(
+                full_name,
+                "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+            )
+        {
+            c.mstate.push(args.to_owned());
+            c.reply.raw(b"+QUEUED\r\n");
+            return;
+        }
         self.call(c, idx, args);
     }
 
     /// Reply an error for a command that was not executed.
     fn reject(&mut self, c: &mut Client, msg: &str) {
+        if c.has(flags::MULTI) {
+            c.flags |= flags::DIRTY_EXEC;
+        }
         c.reply.error(msg);
         self.count_error_replies(c);
     }
@@ -672,8 +747,18 @@ impl Server {
         let dirty_before = self.dirty;
         let errors_before = c.reply.error_codes.len();
         let start = Instant::now();
+        let prev_fd = self.current_fd;
+        self.current_fd = c.fd;
         if let Err(e) = (def.handler)(self, c, args) {
             c.reply.error(e.text());
+        }
+        self.current_fd = prev_fd;
+        if !self.self_push.is_empty() {
+            self.flush_self_push(c);
+        }
+        if self.current_dirty_cas {
+            self.current_dirty_cas = false;
+            c.flags |= flags::DIRTY_CAS;
         }
         let usec = start.elapsed().as_micros() as u64;
         let failed = c.reply.error_codes.len() > errors_before;
@@ -707,6 +792,24 @@ impl Server {
         }
     }
 
+    /// Propagate a command even though it changed no data (PUBLISH).
+    pub fn force_propagate(&mut self, db: usize, argv: crate::client::OwnedArgs) {
+        self.propagate(db, argv);
+    }
+
+    /// Commands propagated by an EXEC since `start`: wrap several in
+    /// MULTI/EXEC so replicas apply them atomically.
+    pub fn wrap_propagated_in_multi(&mut self, start: usize, db: usize) {
+        if self.propagated.len() > start + 1 {
+            self.propagated.insert(
+                start,
+                (db, crate::client::OwnedArgs::from_slices(&[b"MULTI"])),
+            );
+            self.propagated
+                .push((db, crate::client::OwnedArgs::from_slices(&[b"EXEC"])));
+        }
+    }
+
     /// True when someone consumes propagated commands (replicas, AOF).
     pub fn has_propagation_consumer(&self) -> bool {
         false
@@ -722,8 +825,6 @@ impl Server {
             f(c);
         }
     }
-
-    fn unwatch_all(&mut self, _c: &Client) {}
 
     /// The CLIENT LIST line of a client.
     pub fn client_info_string(&self, c: &Client) -> String {

@@ -501,3 +501,39 @@ pub fn client_help_command(_srv: &mut Server, c: &mut Client, _args: &Args) -> C
     }
     Ok(())
 }
+
+/// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+pub fn client_unblock_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult {
+    let id =
+        string2ll(args.get(2)).ok_or(Error::new("ERR value is not an integer or out of range"))?;
+    let mut with_error = false;
+    if args.len() == 4 {
+        if args.get(3).eq_ignore_ascii_case(b"error") {
+            with_error = true;
+        } else if !args.get(3).eq_ignore_ascii_case(b"timeout") {
+            return Err(Error::new(
+                "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR",
+            ));
+        }
+    } else if args.len() > 4 {
+        return Err(error::SYNTAX);
+    }
+    let target = srv
+        .clients
+        .iter()
+        .flatten()
+        .find(|x| x.id == id as u64 && x.has(flags::BLOCKED))
+        .map(|x| x.fd);
+    match target {
+        Some(fd) => {
+            if with_error {
+                srv.unblock_client_with_error(fd, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            } else {
+                srv.unblock_client_with_timeout(fd);
+            }
+            c.reply.int(1);
+        }
+        None => c.reply.int(0),
+    }
+    Ok(())
+}

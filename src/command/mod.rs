@@ -342,6 +342,7 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
         cmd!("pause", conn::client_pause_command, -3, "admin noscript loading stale sentinel", 0, 0, 0, "@admin @slow @dangerous @connection"),
         cmd!("unpause", conn::client_unpause_command, 2, "admin noscript loading stale sentinel", 0, 0, 0, "@admin @slow @dangerous @connection"),
         cmd!("reply", conn::client_reply_command, 3, "noscript loading stale sentinel", 0, 0, 0, "@slow @connection"),
+        cmd!("unblock", conn::client_unblock_command, -3, "admin noscript loading stale sentinel", 0, 0, 0, "@admin @slow @dangerous @connection"),
         cmd!("no-evict", conn::client_no_evict_command, 3, "admin noscript loading stale sentinel", 0, 0, 0, "@admin @slow @dangerous @connection"),
         cmd!("help", conn::client_help_command, 2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
     ]),

@@ -17,6 +17,7 @@
 //! `&mut Client`, so a handler can touch the server and other clients freely.
 //! A client is never freed while it is taken out: closing is deferred through
 //! the `CLOSE_ASAP` flag and done in `before_sleep`.
+pub mod blocking;
 pub mod cron;
 pub mod info;
 pub mod keyspace;
@@ -143,6 +144,7 @@ pub struct Server {
     /// WATCHed keys: (db, key) → watchers (fd, expired-at-WATCH flag).
     pub watched: HashMap<(usize, Vec<u8>), Vec<(RawFd, bool)>>,
     pub in_exec: bool,
+    pub blocking: blocking::Blocking,
 }
 
 impl Server {
@@ -195,6 +197,7 @@ impl Server {
             current_dirty_cas: false,
             watched: HashMap::new(),
             in_exec: false,
+            blocking: blocking::Blocking::default(),
             config,
         })
     }
@@ -212,7 +215,11 @@ impl Server {
                 return code;
             }
             self.now_ms = now_ms();
-            let timeout = (self.next_cron_ms - self.now_ms).clamp(0, 1000) as i32;
+            let mut wake = self.next_cron_ms;
+            if let Some(t) = self.next_blocked_timeout() {
+                wake = wake.min(t);
+            }
+            let timeout = (wake - self.now_ms).clamp(0, 1000) as i32;
             if let Err(e) = self.poller.wait(timeout, &mut events) {
                 crate::server_log!(Warning, "epoll_wait failed: {}", e);
             }
@@ -257,6 +264,16 @@ impl Server {
         if sys::signal::take_shutdown_request().is_some() || self.shutdown_asap {
             self.shutdown_asap = false;
             self.handle_signal_shutdown();
+        }
+        self.now_ms = now_ms();
+        if !self.blocking.timeouts.is_empty() {
+            self.handle_blocked_timeouts();
+        }
+        if !self.blocking.ready.is_empty() {
+            self.handle_clients_blocked_on_keys();
+        }
+        if !self.blocking.unblocked.is_empty() {
+            self.process_unblocked_clients();
         }
         let pending = std::mem::take(&mut self.pending_write);
         for fd in pending.iter().copied() {
@@ -379,6 +396,7 @@ impl Server {
         };
         self.unwatch_all_keys(&mut c);
         self.pubsub_forget_client(&mut c);
+        self.blocking_forget_client(&mut c);
         self.monitors.retain(|&m| m != fd);
         self.poller.forget(fd);
         self.set_fd_owner(fd, FdOwner::None);
@@ -535,7 +553,7 @@ impl Server {
     /// Parse and run every complete command in the query buffer.
     pub fn process_input(&mut self, c: &mut Client) {
         while c.qb_pos < c.querybuf.len() {
-            if c.has(flags::CLOSE_AFTER_REPLY | flags::CLOSE_ASAP) {
+            if c.has(flags::CLOSE_AFTER_REPLY | flags::CLOSE_ASAP | flags::BLOCKED) {
                 break;
             }
             let lim = Limits {

@@ -1,0 +1,243 @@
+//! Blocking commands (BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN/MAX, BZMPOP, ...)
+//! — Redis's blocked.c, with one simplification taken from Redis 7.2: a
+//! blocked client is served by *re-executing its command* once one of its
+//! keys is signalled ready, instead of type-specific serve functions.
+//!
+//! * A handler that finds no data calls `block_client_on_keys` (unless the
+//!   client is in MULTI/EXEC — such commands never block, they reply the
+//!   timeout reply at once). The client stops processing input.
+//! * Writers call `signal_key_as_ready(db, key)` after adding data to a
+//!   list/zset/stream key (and `set_key`/`Db::add` paths do it for such
+//!   values). Ready keys are collected and handled in `before_sleep`.
+//! * `handle_clients_blocked_on_keys` walks each ready key's waiters in
+//!   arrival order (FIFO) and re-runs their commands through `call`, while the
+//!   key still exists; a served command propagates and notifies normally.
+//! * Timeouts (absolute ms, 0 = never) are checked every loop turn, and the
+//!   loop wakes up in time for the nearest one (sub-second precision).
+use super::Server;
+use crate::client::{flags, Args, Client, OwnedArgs};
+use crate::sys::RawFd;
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+
+/// What a blocked client receives when its timeout fires.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum TimeoutReply {
+    /// `*-1` (RESP3 `_`): BLPOP, BRPOP, BZPOPMIN, BLMPOP, BZMPOP ...
+    NullArray,
+    /// `$-1` (RESP3 `_`): BLMOVE, BRPOPLPUSH.
+    NullBulk,
+}
+
+pub struct BlockedState {
+    pub db: usize,
+    pub keys: Vec<Vec<u8>>,
+    /// Absolute unix ms, 0 = forever.
+    pub timeout_ms: i64,
+    pub argv: OwnedArgs,
+    pub reply: TimeoutReply,
+}
+
+#[derive(Default)]
+pub struct Blocking {
+    /// (db, key) → fds of clients waiting on it, in arrival order.
+    pub waiters: HashMap<(usize, Vec<u8>), VecDeque<RawFd>>,
+    /// Keys signalled since the last before_sleep.
+    pub ready: Vec<(usize, Vec<u8>)>,
+    pub ready_set: HashSet<(usize, Vec<u8>)>,
+    /// (timeout ms, fd) of clients with a timeout.
+    pub timeouts: BTreeSet<(i64, RawFd)>,
+    /// Blocked client states by fd.
+    pub states: HashMap<RawFd, BlockedState>,
+    /// Clients unblocked this turn whose pending input must be processed.
+    pub unblocked: Vec<RawFd>,
+}
+
+impl Server {
+    /// Number of blocked clients (INFO blocked_clients).
+    pub fn blocked_clients(&self) -> usize {
+        self.blocking.states.len()
+    }
+
+    /// Block `c` until one of `keys` is ready or `timeout_ms` (absolute, 0 =
+    /// forever) passes; its command (`args`) will be re-run then.
+    pub fn block_client_on_keys(
+        &mut self,
+        c: &mut Client,
+        args: &Args,
+        keys: &[&[u8]],
+        timeout_ms: i64,
+        reply: TimeoutReply,
+    ) {
+        let db = c.db;
+        for k in keys {
+            let q = self.blocking.waiters.entry((db, k.to_vec())).or_default();
+            if !q.contains(&c.fd) {
+                q.push_back(c.fd);
+            }
+        }
+        if timeout_ms > 0 {
+            self.blocking.timeouts.insert((timeout_ms, c.fd));
+        }
+        self.blocking.states.insert(
+            c.fd,
+            BlockedState {
+                db,
+                keys: keys.iter().map(|k| k.to_vec()).collect(),
+                timeout_ms,
+                argv: args.to_owned(),
+                reply,
+            },
+        );
+        c.flags |= flags::BLOCKED;
+    }
+
+    /// Remove a client from every blocking structure (no reply).
+    fn forget_blocked(&mut self, fd: RawFd) -> Option<BlockedState> {
+        let st = self.blocking.states.remove(&fd)?;
+        for k in st.keys.iter() {
+            let key = (st.db, k.clone());
+            if let Some(q) = self.blocking.waiters.get_mut(&key) {
+                q.retain(|&f| f != fd);
+                if q.is_empty() {
+                    self.blocking.waiters.remove(&key);
+                }
+            }
+        }
+        if st.timeout_ms > 0 {
+            self.blocking.timeouts.remove(&(st.timeout_ms, fd));
+        }
+        Some(st)
+    }
+
+    /// Unblock a client without serving it (disconnect, CLIENT KILL).
+    pub fn blocking_forget_client(&mut self, c: &mut Client) {
+        if self.forget_blocked(c.fd).is_some() {
+            c.flags &= !flags::BLOCKED;
+        }
+    }
+
+    /// A list/zset/stream key received data: wake its waiters this turn.
+    pub fn signal_key_as_ready(&mut self, db: usize, key: &[u8]) {
+        if self.blocking.waiters.is_empty() {
+            return;
+        }
+        let k = (db, key.to_vec());
+        if self.blocking.waiters.contains_key(&k) && self.blocking.ready_set.insert(k.clone()) {
+            self.blocking.ready.push(k);
+        }
+    }
+
+    /// Reply the timeout reply and unblock (timeout or CLIENT UNBLOCK TIMEOUT).
+    pub fn unblock_client_with_timeout(&mut self, fd: RawFd) {
+        let st = match self.forget_blocked(fd) {
+            Some(s) => s,
+            None => return,
+        };
+        if let Some(mut c) = self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+            match st.reply {
+                TimeoutReply::NullArray => c.reply.null_array(),
+                TimeoutReply::NullBulk => c.reply.null(),
+            }
+            c.flags &= !flags::BLOCKED;
+            self.mark_pending_write(&mut c);
+            self.blocking.unblocked.push(fd);
+            if let Some(slot) = self.clients.get_mut(fd as usize) {
+                *slot = Some(c);
+            }
+        }
+    }
+
+    /// CLIENT UNBLOCK ... ERROR: unblock with an error reply.
+    pub fn unblock_client_with_error(&mut self, fd: RawFd, msg: &str) {
+        if self.forget_blocked(fd).is_none() {
+            return;
+        }
+        if let Some(mut c) = self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+            c.reply.error(msg);
+            self.count_error_replies(&mut c);
+            c.flags &= !flags::BLOCKED;
+            self.mark_pending_write(&mut c);
+            self.blocking.unblocked.push(fd);
+            if let Some(slot) = self.clients.get_mut(fd as usize) {
+                *slot = Some(c);
+            }
+        }
+    }
+
+    /// Expire blocked clients whose timeout passed.
+    pub fn handle_blocked_timeouts(&mut self) {
+        let now = self.now_ms;
+        while let Some(&(t, fd)) = self.blocking.timeouts.iter().next() {
+            if t > now {
+                break;
+            }
+            self.unblock_client_with_timeout(fd);
+            self.blocking.timeouts.remove(&(t, fd));
+        }
+    }
+
+    /// Milliseconds until the nearest blocked-client timeout, if any.
+    pub fn next_blocked_timeout(&self) -> Option<i64> {
+        self.blocking.timeouts.iter().next().map(|&(t, _)| t)
+    }
+
+    /// Serve clients blocked on keys that became ready (see module header).
+    pub fn handle_clients_blocked_on_keys(&mut self) {
+        let mut rounds = 0;
+        while !self.blocking.ready.is_empty() && rounds < 1000 {
+            rounds += 1;
+            let ready = std::mem::take(&mut self.blocking.ready);
+            self.blocking.ready_set.clear();
+            for (db, key) in ready {
+                let waiters: Vec<RawFd> = match self.blocking.waiters.get(&(db, key.clone())) {
+                    Some(q) => q.iter().copied().collect(),
+                    None => continue,
+                };
+                for fd in waiters {
+                    self.now_ms = super::now_ms();
+                    if !self.key_exists(db, &key) {
+                        break;
+                    }
+                    let st = match self.forget_blocked(fd) {
+                        Some(s) => s,
+                        None => continue,
+                    };
+                    let mut c = match self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+                        Some(c) => c,
+                        None => continue,
+                    };
+                    c.flags &= !flags::BLOCKED;
+                    let saved_db = c.db;
+                    c.db = st.db;
+                    let args = st.argv.args();
+                    if let Some(idx) = self.resolve_command(&args) {
+                        self.call(&mut c, idx, &args);
+                    }
+                    if !c.has(flags::BLOCKED) {
+                        c.db = saved_db;
+                        self.blocking.unblocked.push(fd);
+                    }
+                    self.mark_pending_write(&mut c);
+                    if let Some(slot) = self.clients.get_mut(fd as usize) {
+                        *slot = Some(c);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resume reading pipelined commands of clients unblocked this turn.
+    pub fn process_unblocked_clients(&mut self) {
+        while let Some(fd) = self.blocking.unblocked.pop() {
+            if let Some(mut c) = self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+                if !c.has(flags::BLOCKED) && c.qb_pos < c.querybuf.len() {
+                    self.process_input(&mut c);
+                }
+                self.mark_pending_write(&mut c);
+                if let Some(slot) = self.clients.get_mut(fd as usize) {
+                    *slot = Some(c);
+                }
+            }
+        }
+    }
+}

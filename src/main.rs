@@ -135,7 +135,7 @@ fn main() {
     if srv.listen_all().is_err() {
         std::process::exit(1);
     }
-    if srv.config.daemonize || !srv.config.pidfile.is_empty() {
+    if srv.config.daemonize || srv.config.pidfile.is_some() {
         srv.create_pid_file();
     }
     srv.show_banner();

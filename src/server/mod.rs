@@ -310,12 +310,14 @@ impl Server {
             match sys::net::accept(lfd) {
                 Ok(Some((fd, peer))) => {
                     let addr = match (unix, peer) {
-                        (true, _) => format!("{}:0", self.config.unixsocket),
+                        (true, _) => {
+                            format!("{}:0", self.config.unixsocket.as_deref().unwrap_or(""))
+                        }
                         (false, Some(p)) => format!("{}:{}", p.ip(), p.port()),
                         (false, None) => "?:0".to_string(),
                     };
                     let laddr = if unix {
-                        format!("{}:0", self.config.unixsocket)
+                        format!("{}:0", self.config.unixsocket.as_deref().unwrap_or(""))
                     } else {
                         sys::net::local_addr(fd)
                             .map(|a| format!("{}:{}", a.ip(), a.port()))
@@ -866,12 +868,17 @@ impl Server {
         for fd in fds {
             self.write_to_client(fd, false);
         }
-        if !self.config.pidfile.is_empty() {
+        if self.config.daemonize || self.config.pidfile.is_some() {
             crate::server_log!(Notice, "Removing the pid file.");
-            let _ = std::fs::remove_file(&self.config.pidfile);
+            let _ = std::fs::remove_file(
+                self.config
+                    .pidfile
+                    .as_deref()
+                    .unwrap_or("/var/run/redis.pid"),
+            );
         }
-        if !self.config.unixsocket.is_empty() {
-            let _ = std::fs::remove_file(&self.config.unixsocket);
+        if let Some(sock) = &self.config.unixsocket {
+            let _ = std::fs::remove_file(sock);
         }
         for l in &self.listeners {
             sys::close(l.fd);

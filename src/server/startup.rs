@@ -13,7 +13,7 @@ impl Server {
             Ok(l) => l,
             Err(e) => {
                 crate::server_log!(Warning, "Unable to obtain the current NOFILE limit ({}), assuming 1024 and setting the max clients configuration accordingly.", e);
-                self.config.maxclients = 1024 - CONFIG_MIN_RESERVED_FDS as i64;
+                self.config.maxclients = 1024 - CONFIG_MIN_RESERVED_FDS;
                 return;
             }
         };
@@ -43,7 +43,7 @@ impl Server {
                 crate::server_log!(Warning, "Your current 'ulimit -n' of {} is not enough for the server to start. Please increase your open file limit to at least {}. Exiting.", cur, maxfiles);
                 std::process::exit(1);
             }
-            self.config.maxclients = (best - CONFIG_MIN_RESERVED_FDS) as i64;
+            self.config.maxclients = best - CONFIG_MIN_RESERVED_FDS;
             crate::server_log!(
                 Warning,
                 "You requested maxclients of {} requiring at least {} max file descriptors.",
@@ -142,8 +142,7 @@ impl Server {
                 return Err(());
             }
         }
-        if !self.config.unixsocket.is_empty() {
-            let path = self.config.unixsocket.clone();
+        if let Some(path) = self.config.unixsocket.clone() {
             match sys::net::unix_listen(
                 &path,
                 self.config.unixsocketperm as u32,
@@ -168,11 +167,11 @@ impl Server {
     }
 
     pub fn create_pid_file(&self) {
-        let path = if self.config.pidfile.is_empty() {
-            "/var/run/redis.pid".to_string()
-        } else {
-            self.config.pidfile.clone()
-        };
+        let path = self
+            .config
+            .pidfile
+            .clone()
+            .unwrap_or_else(|| "/var/run/redis.pid".to_string());
         if let Err(e) = std::fs::write(&path, format!("{}\n", sys::process::getpid())) {
             crate::server_log!(Warning, "Failed to write PID file: {}", e);
         }

@@ -709,12 +709,9 @@ pub fn swapdb_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResul
     }
     let (a, b) = (id1 as usize, id2 as usize);
     if a != b {
-        // WATCHed keys in either db may change meaning: touch them as seen
-        // before and after the swap (touchAllWatchedKeysInDb(db1, db2)).
-        // TODO(watch/blocking): a dedicated hook that also rescans blocked
-        // list/stream keys (scanDatabaseForReadyKeys).
-        srv.signal_flushed_db(Some(a));
-        srv.signal_flushed_db(Some(b));
+        // TODO(blocking): rescan blocked list/stream keys of both dbs
+        // afterwards (scanDatabaseForReadyKeys / ...ForDeletedStreams).
+        srv.signal_swapped_dbs(a, b);
         let (lo, hi) = (a.min(b), a.max(b));
         let (left, right) = srv.dbs.split_at_mut(hi);
         let (x, y) = (&mut left[lo], &mut right[0]);
@@ -722,8 +719,6 @@ pub fn swapdb_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResul
         std::mem::swap(&mut x.expires, &mut y.expires);
         std::mem::swap(&mut x.avg_ttl, &mut y.avg_ttl);
         std::mem::swap(&mut x.expires_cursor, &mut y.expires_cursor);
-        srv.signal_flushed_db(Some(a));
-        srv.signal_flushed_db(Some(b));
     }
     srv.dirty += 1;
     c.reply.ok();
@@ -2017,6 +2012,38 @@ mod tests {
             "*15\r\n+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n"
         ));
         assert!(help.ends_with("+HELP\r\n+    Prints this help.\r\n"));
+    }
+
+    #[test]
+    fn keyspace_hit_miss_accounting_matches_redis() {
+        // The same sequence on Redis 7.0.15 gives keyspace_hits:7 misses:6.
+        let mut srv = server();
+        let mut c = Client::fake();
+        set(&mut srv, 0, "a", "1");
+        let seq: &[(crate::command::Handler, &[&str])] = &[
+            (exists_command, &["exists", "a", "zz"]),
+            (type_command, &["type", "a"]),
+            (type_command, &["type", "zz"]),
+            (ttl_command, &["ttl", "a"]),
+            (ttl_command, &["ttl", "zz"]),
+            (object_encoding_command, &["object", "encoding", "a"]),
+            (object_encoding_command, &["object", "encoding", "zz"]),
+            (touch_command, &["touch", "a", "zz"]),
+            (copy_command, &["copy", "a", "b"]),
+            (copy_command, &["copy", "zz", "b"]),
+            (rename_command, &["rename", "a", "c"]),
+            (move_command, &["move", "c", "1"]),
+            (persist_command, &["persist", "b"]),
+            (expire_command, &["expire", "b", "100"]),
+            (scan_command, &["scan", "0", "type", "string"]),
+            (scan_command, &["scan", "0"]),
+            (randomkey_command, &["randomkey"]),
+            (keys_command, &["keys", "*"]),
+        ];
+        for (f, argv) in seq {
+            run(&mut srv, &mut c, *f, argv);
+        }
+        assert_eq!((srv.stats.keyspace_hits, srv.stats.keyspace_misses), (7, 6));
     }
 
     #[test]

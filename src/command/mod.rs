@@ -281,7 +281,7 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     cmd!("move", gen::move_command, 3, "write fast", 1, 1, 1, "@keyspace @write @fast"),
     cmd!("copy", gen::copy_command, -3, "write denyoom", 1, 2, 1, "@keyspace @write @slow"),
     cmd!("dbsize", gen::dbsize_command, 1, "readonly fast", 0, 0, 0, "@keyspace @read @fast"),
-    cmd!("select", gen::select_command, 2, "loading stale fast", 0, 0, 0, "@keyspace @fast"),
+    cmd!("select", gen::select_command, 2, "loading stale fast", 0, 0, 0, "@fast @connection"),
     cmd!("swapdb", gen::swapdb_command, 3, "write fast", 0, 0, 0, "@keyspace @write @fast @dangerous"),
     cmd!("flushdb", gen::flushdb_command, -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous"),
     cmd!("flushall", gen::flushall_command, -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous"),

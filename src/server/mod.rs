@@ -130,6 +130,9 @@ pub struct Server {
     pub propagated: Vec<(usize, crate::client::OwnedArgs)>,
     /// A handler may replace the argv that gets propagated (SET EX → SET PXAT ...).
     pub rewritten_argv: Option<crate::client::OwnedArgs>,
+    /// Propagate the current command even if it changed nothing (Redis's
+    /// forceCommandPropagation, e.g. FLUSHDB on an empty db). Reset by `call`.
+    pub force_propagation: bool,
     pub pause_until_ms: i64,
     pub pause_write_only: bool,
     pub monitors: Vec<RawFd>,
@@ -187,6 +190,7 @@ impl Server {
             sentinel_mode,
             propagated: Vec::new(),
             rewritten_argv: None,
+            force_propagation: false,
             pause_until_ms: 0,
             pause_write_only: false,
             monitors: Vec::new(),
@@ -792,7 +796,10 @@ impl Server {
         }
         self.count_error_replies(c);
         self.stats.numcommands += 1;
-        if cflags & (flag::WRITE | flag::MAY_REPLICATE) != 0 && self.dirty != dirty_before {
+        let forced = std::mem::take(&mut self.force_propagation);
+        if cflags & (flag::WRITE | flag::MAY_REPLICATE) != 0
+            && (self.dirty != dirty_before || forced)
+        {
             let rewritten = self.rewritten_argv.take();
             match rewritten {
                 Some(o) => self.propagate(c.db, o),

@@ -26,11 +26,8 @@
 //! and propagates `DEL key`. FLUSHDB/FLUSHALL are propagated even when they
 //! removed nothing (Redis's forceCommandPropagation → `srv.force_propagation`).
 //!
-//! The glob matcher (`string_match_len`) is a private, iterative copy of
-//! Redis's stringmatchlen semantics (including its treatment of malformed
-//! patterns and of the empty string) with bounded backtracking: only the last
-//! `*` is ever retried, so matching is O(pattern × string) with no recursion.
-//! TODO(util): replace with crate::util::glob::string_match_len.
+//! KEYS/SCAN MATCH use `crate::util::glob::string_match_len` (Redis's
+//! stringmatchlen semantics, O(pattern × string)).
 use crate::client::{Args, Client, OwnedArgs};
 use crate::db::{Obj, Value};
 use crate::error::{self, CmdResult, Error};
@@ -121,169 +118,22 @@ fn u64_to_bytes(mut v: u64, out: &mut [u8; 20]) -> &[u8] {
 
 /// The maxmemory-policy bits OBJECT and shared integers depend on:
 /// (maxmemory > 0, policy is an LRU one, policy is an LFU one).
-/// TODO(config): read srv.config.maxmemory / maxmemory_policy once the full
-/// config lands; the stand-in config has neither (= maxmemory 0, noeviction).
-fn maxmemory_policy(_srv: &Server) -> (bool, bool, bool) {
-    (false, false, false)
+fn maxmemory_policy(srv: &Server) -> (bool, bool, bool) {
+    use crate::config::MaxmemoryPolicy as P;
+    let p = srv.config.maxmemory_policy;
+    (
+        srv.config.maxmemory > 0,
+        matches!(p, P::VolatileLru | P::AllkeysLru),
+        matches!(p, P::VolatileLfu | P::AllkeysLfu),
+    )
 }
 
-/// lfu-decay-time (minutes). TODO(config): srv.config.lfu_decay_time.
-fn lfu_decay_time(_srv: &Server) -> u64 {
-    1
+/// lfu-decay-time (minutes).
+fn lfu_decay_time(srv: &Server) -> u64 {
+    srv.config.lfu_decay_time.max(0) as u64
 }
 
-// ---------------------------------------------------------------------------
-// Glob matching (Redis's stringmatchlen)
-// ---------------------------------------------------------------------------
-
-/// glibc's tolower() (C locale) on an int holding a signed `char` value:
-/// negative values other than EOF (-1) come back as their unsigned byte.
-#[inline]
-fn c_tolower(v: i32) -> i32 {
-    match v {
-        65..=90 => v + 32,
-        -128..=-2 => v + 256,
-        _ => v,
-    }
-}
-
-/// tolower() of a `char` byte, as `c_tolower` (signed char promoted to int).
-#[inline]
-fn c_lower(b: u8) -> i32 {
-    c_tolower(b as i8 as i32)
-}
-
-/// Evaluate the `[...]` class whose '[' is at `p[start]` against byte `ch`.
-/// Returns (matched, index of the last pattern byte the class consumed),
-/// following Redis's pointer walk exactly (unclosed classes, `\` escapes,
-/// `a-z` ranges with swapped bounds, signed `char` comparisons).
-fn match_class(p: &[u8], start: usize, ch: u8, nocase: bool) -> (bool, usize) {
-    let at = |i: usize| -> u8 { p.get(i).copied().unwrap_or(0) };
-    let mut i = start + 1;
-    let not = at(i) == b'^' && i < p.len();
-    if not {
-        i += 1;
-    }
-    let mut matched = false;
-    loop {
-        let left = p.len().saturating_sub(i);
-        if at(i) == b'\\' && left >= 2 {
-            i += 1;
-            if at(i) == ch {
-                matched = true;
-            }
-        } else if left > 0 && at(i) == b']' {
-            break;
-        } else if left == 0 {
-            // Unclosed class: Redis steps back so the caller's increment
-            // lands exactly on the end of the pattern.
-            i -= 1;
-            break;
-        } else if left >= 3 && at(i + 1) == b'-' {
-            let (mut s, mut e, mut c) =
-                (at(i) as i8 as i32, at(i + 2) as i8 as i32, ch as i8 as i32);
-            if s > e {
-                std::mem::swap(&mut s, &mut e);
-            }
-            if nocase {
-                s = c_tolower(s);
-                e = c_tolower(e);
-                c = c_tolower(c);
-            }
-            i += 2;
-            if c >= s && c <= e {
-                matched = true;
-            }
-        } else if !nocase {
-            if at(i) == ch {
-                matched = true;
-            }
-        } else if c_lower(at(i)) == c_lower(ch) {
-            matched = true;
-        }
-        i += 1;
-    }
-    (matched != not, i)
-}
-
-/// Does the single-character token at `p[pi]` (not `*`) match `ch`?
-/// Returns the index just after the token, or None on mismatch.
-fn match_one(p: &[u8], pi: usize, ch: u8, nocase: bool) -> Option<usize> {
-    match p[pi] {
-        b'?' => Some(pi + 1),
-        b'[' => {
-            let (m, last) = match_class(p, pi, ch, nocase);
-            if m {
-                Some(last + 1)
-            } else {
-                None
-            }
-        }
-        b => {
-            let (lit, next) = if b == b'\\' && p.len() - pi >= 2 {
-                (p[pi + 1], pi + 2)
-            } else {
-                (b, pi + 1)
-            };
-            let eq = if nocase {
-                c_lower(lit) == c_lower(ch)
-            } else {
-                lit == ch
-            };
-            if eq {
-                Some(next)
-            } else {
-                None
-            }
-        }
-    }
-}
-
-/// Glob-style match with Redis's semantics (`*`, `?`, `[...]`, `[^...]`,
-/// ranges, `\` escapes). Every token but `*` consumes exactly one byte, so
-/// retrying only the most recent `*` is enough (classic wildcard matching):
-/// no recursion and at most pattern × string steps.
-/// TODO(util): replace with crate::util::glob::string_match_len.
-fn string_match_len(p: &[u8], s: &[u8], nocase: bool) -> bool {
-    // Redis never enters its loop for an empty string: only "" matches "".
-    if s.is_empty() {
-        return p.is_empty();
-    }
-    let (mut pi, mut si) = (0usize, 0usize);
-    // (pattern index after the last '*', string index it is retried from)
-    let mut star: Option<(usize, usize)> = None;
-    while si < s.len() {
-        if pi < p.len() && p[pi] == b'*' {
-            while pi < p.len() && p[pi] == b'*' {
-                pi += 1;
-            }
-            if pi == p.len() {
-                return true;
-            }
-            star = Some((pi, si));
-            continue;
-        }
-        if pi < p.len() {
-            if let Some(next) = match_one(p, pi, s[si], nocase) {
-                pi = next;
-                si += 1;
-                continue;
-            }
-        }
-        match star {
-            Some((sp, ss)) => {
-                star = Some((sp, ss + 1));
-                pi = sp;
-                si = ss + 1;
-            }
-            None => return false,
-        }
-    }
-    while pi < p.len() && p[pi] == b'*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
+use crate::util::glob::string_match_len;
 
 // ---------------------------------------------------------------------------
 // DEL / UNLINK / EXISTS / TOUCH / TYPE / DBSIZE

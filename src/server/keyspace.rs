@@ -150,7 +150,10 @@ impl Server {
     /// WATCHed keys of each that exist in either (Redis's
     /// touchAllWatchedKeysInDb(db1, db2) and (db2, db1), with its stale-key
     /// rules). Unlike a flush, client-side tracking is not invalidated.
-    pub fn signal_swapped_dbs(&mut self, _db1: usize, _db2: usize) {}
+    pub fn signal_swapped_dbs(&mut self, db1: usize, db2: usize) {
+        self.touch_all_watched_keys_in_db(db1, Some(db2));
+        self.touch_all_watched_keys_in_db(db2, Some(db1));
+    }
 
     /// Publish a keyspace notification if its class is enabled
     /// (`notify-keyspace-events`), on `__keyspace@<db>__:<key>` (message =

@@ -29,6 +29,7 @@ pub mod error;
 pub mod log;
 pub mod resp;
 pub mod server;
+pub mod types;
 pub mod sys;
 pub mod util;
 

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 pub mod connection;
 pub mod debug;
 pub mod generic;
+pub mod list;
 pub mod multi;
 pub mod pubsub;
 pub mod server_cmds;
@@ -232,6 +233,7 @@ macro_rules! cmd {
 use connection as conn;
 use debug as dbg;
 use generic as gen;
+use list as lst;
 use multi as mul;
 use pubsub as ps;
 use server_cmds as srv;
@@ -268,6 +270,29 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     cmd!("substr", st::getrange_command, 4, "readonly", 1, 1, 1, "@read @string @slow"),
     cmd!("setrange", st::setrange_command, 4, "write denyoom", 1, 1, 1, "@write @string @slow"),
     cmd!("lcs", st::lcs_command, -3, "readonly", 1, 2, 1, "@read @string @slow"),
+    // --- lists (list.rs) ---
+    cmd!("lpush", lst::lpush_command, -3, "write denyoom fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("rpush", lst::rpush_command, -3, "write denyoom fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("lpushx", lst::lpushx_command, -3, "write denyoom fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("rpushx", lst::rpushx_command, -3, "write denyoom fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("linsert", lst::linsert_command, 5, "write denyoom", 1, 1, 1, "@write @list @slow"),
+    cmd!("lpop", lst::lpop_command, -2, "write fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("rpop", lst::rpop_command, -2, "write fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("lmpop", lst::lmpop_command, -4, "write movablekeys", 0, 0, 0, "@write @list @slow"),
+    cmd!("llen", lst::llen_command, 2, "readonly fast", 1, 1, 1, "@read @list @fast"),
+    cmd!("lindex", lst::lindex_command, 3, "readonly", 1, 1, 1, "@read @list @slow"),
+    cmd!("lset", lst::lset_command, 4, "write denyoom", 1, 1, 1, "@write @list @slow"),
+    cmd!("lrange", lst::lrange_command, 4, "readonly", 1, 1, 1, "@read @list @slow"),
+    cmd!("ltrim", lst::ltrim_command, 4, "write", 1, 1, 1, "@write @list @slow"),
+    cmd!("lpos", lst::lpos_command, -3, "readonly", 1, 1, 1, "@read @list @slow"),
+    cmd!("lrem", lst::lrem_command, 4, "write", 1, 1, 1, "@write @list @slow"),
+    cmd!("rpoplpush", lst::rpoplpush_command, 3, "write denyoom", 1, 2, 1, "@write @list @slow"),
+    cmd!("lmove", lst::lmove_command, 5, "write denyoom", 1, 2, 1, "@write @list @slow"),
+    cmd!("blpop", lst::blpop_command, -3, "write noscript blocking", 1, -2, 1, "@write @list @slow @blocking"),
+    cmd!("brpop", lst::brpop_command, -3, "write noscript blocking", 1, -2, 1, "@write @list @slow @blocking"),
+    cmd!("brpoplpush", lst::brpoplpush_command, 4, "write denyoom noscript blocking", 1, 2, 1, "@write @list @slow @blocking"),
+    cmd!("blmove", lst::blmove_command, 6, "write denyoom noscript blocking", 1, 2, 1, "@write @list @slow @blocking"),
+    cmd!("blmpop", lst::blmpop_command, -5, "write blocking movablekeys", 0, 0, 0, "@write @list @slow @blocking"),
     // --- keyspace (generic.rs) ---
     cmd!("del", gen::del_command, -2, "write", 1, -1, 1, "@keyspace @write @slow"),
     cmd!("unlink", gen::unlink_command, -2, "write fast", 1, -1, 1, "@keyspace @write @fast"),

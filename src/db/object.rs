@@ -27,6 +27,8 @@ pub enum StrVal {
 #[derive(Clone)]
 pub enum Value {
     Str(StrVal),
+    /// A list (always OBJ_ENCODING_QUICKLIST in 7.0), see `crate::types::list`.
+    List(Box<crate::types::list::List>),
 }
 
 pub struct Obj {
@@ -147,12 +149,14 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
         }
     }
 
     pub fn encoding_name(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding_name(),
+            Value::List(_) => "quicklist",
         }
     }
 }

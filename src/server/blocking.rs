@@ -127,6 +127,54 @@ impl Server {
         }
     }
 
+    /// Signal every key of `db` that clients are blocked on (SWAPDB's
+    /// scanDatabaseForReadyKeys; keys that do not exist are skipped when
+    /// handled).
+    pub fn signal_blocked_keys_in_db(&mut self, db: usize) {
+        if self.blocking.waiters.is_empty() {
+            return;
+        }
+        let keys: Vec<Vec<u8>> = self
+            .blocking
+            .waiters
+            .keys()
+            .filter(|(d, _)| *d == db)
+            .map(|(_, k)| k.clone())
+            .collect();
+        for k in keys {
+            self.signal_key_as_ready(db, &k);
+        }
+    }
+
+    /// Whether the value at `key` has the type the blocked command of `fd`
+    /// waits for (its ACL category: @list, @sortedset, @stream); a key that
+    /// was replaced by another type must not wake it (Redis serves only
+    /// matching types, e.g. MULTI + LPUSH + DEL + SET).
+    fn blocked_type_matches(&self, fd: RawFd, db: usize, key: &[u8]) -> bool {
+        let st = match self.blocking.states.get(&fd) {
+            Some(s) => s,
+            None => return true,
+        };
+        let args = st.argv.args();
+        let acl = match self.resolve_command(&args) {
+            Some(idx) => self.commands.cmds[idx].def.acl,
+            None => return true,
+        };
+        let want = if acl.contains("@list") {
+            "list"
+        } else if acl.contains("@sortedset") {
+            "zset"
+        } else if acl.contains("@stream") {
+            "stream"
+        } else {
+            return true;
+        };
+        match self.dbs[db].dict.get(key) {
+            Some(o) => o.val.type_name() == want,
+            None => false,
+        }
+    }
+
     /// Reply the timeout reply and unblock (timeout or CLIENT UNBLOCK TIMEOUT).
     pub fn unblock_client_with_timeout(&mut self, fd: RawFd) {
         let st = match self.forget_blocked(fd) {
@@ -197,6 +245,9 @@ impl Server {
                     self.now_ms = super::now_ms();
                     if !self.key_exists(db, &key) {
                         break;
+                    }
+                    if !self.blocked_type_matches(fd, db, &key) {
+                        continue;
                     }
                     let st = match self.forget_blocked(fd) {
                         Some(s) => s,

@@ -1964,4 +1964,210 @@ mod tests {
         );
         assert!(str_to_ld(&StrVal::Int(i64::MIN)).is_some());
     }
+
+    // ---- command-level checks against a real Server (no sockets) ----
+
+    struct Harness {
+        srv: Server,
+        c: Client,
+    }
+
+    impl Harness {
+        fn new() -> Harness {
+            let srv = Server::new(crate::config::Config::default(), "test".into(), false)
+                .expect("server");
+            Harness {
+                srv,
+                c: Client::fake(),
+            }
+        }
+
+        /// Run one command: (reply bytes, propagated argv if rewritten).
+        fn run(&mut self, items: &[&str]) -> (String, Option<Vec<String>>) {
+            self.c.reply.buf.clear();
+            self.c.reply.sent = 0;
+            self.srv.rewritten_argv = None;
+            let o = argv(items);
+            let a = o.args();
+            let idx = self.srv.commands.lookup(a.get(0)).expect("command");
+            self.c.last_cmd = self.srv.commands.cmds[idx].full_name;
+            let h = self.srv.commands.cmds[idx].def.handler;
+            if let Err(e) = h(&mut self.srv, &mut self.c, &a) {
+                self.c.reply.error(e.text());
+            }
+            let rewritten = self.srv.rewritten_argv.take().map(|o| {
+                o.args()
+                    .iter()
+                    .map(|x| String::from_utf8_lossy(x).into_owned())
+                    .collect()
+            });
+            (
+                String::from_utf8_lossy(&self.c.reply.buf).into_owned(),
+                rewritten,
+            )
+        }
+
+        fn reply(&mut self, items: &[&str]) -> String {
+            self.run(items).0
+        }
+
+        fn encoding(&self, key: &str) -> &'static str {
+            self.srv.dbs[0]
+                .dict
+                .get(key.as_bytes())
+                .map(|o| o.val.encoding_name())
+                .unwrap_or("none")
+        }
+
+        fn ttl(&self, key: &str) -> Option<i64> {
+            self.srv.dbs[0].get_expire(key.as_bytes())
+        }
+    }
+
+    fn v(items: &[&str]) -> Option<Vec<String>> {
+        Some(items.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn propagation_rewrites_follow_redis() {
+        let mut h = Harness::new();
+        let now = h.srv.now_ms;
+        let at = |ms: i64| (now + ms).to_string();
+        let (r, p) = h.run(&["set", "k", "v", "EX", "100"]);
+        assert_eq!(r, "+OK\r\n");
+        assert_eq!(p, v(&["SET", "k", "v", "PXAT", &at(100_000)]));
+        assert_eq!(h.ttl("k"), Some(now + 100_000));
+        let (_, p) = h.run(&["set", "k", "v", "xx", "GET", "get"]);
+        assert_eq!(p, v(&["set", "k", "v", "xx"]));
+        assert_eq!(h.ttl("k"), None);
+        let (r, p) = h.run(&["set", "k", "w", "nx", "get"]);
+        assert_eq!((r.as_str(), p), ("$1\r\nv\r\n", None));
+        let (_, p) = h.run(&["setex", "k", "10", "v"]);
+        assert_eq!(p, v(&["SET", "k", "v", "PXAT", &at(10_000)]));
+        let (_, p) = h.run(&["psetex", "k", "10", "v"]);
+        assert_eq!(p, v(&["SET", "k", "v", "PXAT", &at(10)]));
+        let (_, p) = h.run(&["getex", "k", "ex", "5"]);
+        assert_eq!(p, v(&["PEXPIREAT", "k", &at(5_000)]));
+        let (_, p) = h.run(&["getex", "k", "persist"]);
+        assert_eq!(p, v(&["PERSIST", "k"]));
+        let dirty = h.srv.dirty;
+        let (_, p) = h.run(&["getex", "k", "persist"]);
+        assert_eq!((p, h.srv.dirty), (None, dirty));
+        let (r, p) = h.run(&["getex", "k", "pxat", "1"]);
+        assert_eq!((r.as_str(), p), ("$1\r\nv\r\n", v(&["DEL", "k"])));
+        assert_eq!(h.encoding("k"), "none");
+        h.run(&["set", "k", "v"]);
+        let (_, p) = h.run(&["getdel", "k"]);
+        assert_eq!(p, v(&["DEL", "k"]));
+        let (r, p) = h.run(&["getset", "k", "12"]);
+        assert_eq!((r.as_str(), p), ("$-1\r\n", v(&["SET", "k", "12"])));
+        h.srv.dbs[0].set_expire(b"k", now + 50_000);
+        let (r, p) = h.run(&["incrbyfloat", "k", "0.5"]);
+        assert_eq!(r, "$4\r\n12.5\r\n");
+        assert_eq!(p, v(&["SET", "k", "12.5", "KEEPTTL"]));
+        assert_eq!(h.ttl("k"), Some(now + 50_000));
+        // Plain writes propagate verbatim (no rewrite).
+        assert_eq!(h.run(&["append", "k", "x"]).1, None);
+        assert_eq!(h.run(&["setnx", "k2", "x"]).1, None);
+    }
+
+    #[test]
+    fn encodings_and_ttls_after_each_command() {
+        let mut h = Harness::new();
+        h.run(&["set", "k", "123"]);
+        assert_eq!(h.encoding("k"), "int");
+        h.run(&["set", "k", &"a".repeat(44)]);
+        assert_eq!(h.encoding("k"), "embstr");
+        h.run(&["set", "k", &"a".repeat(45)]);
+        assert_eq!(h.encoding("k"), "raw");
+        h.run(&["append", "a", "12"]);
+        assert_eq!(h.encoding("a"), "int");
+        h.run(&["append", "a", "3"]);
+        assert_eq!(h.encoding("a"), "raw");
+        assert_eq!(h.reply(&["incr", "a"]), ":124\r\n");
+        assert_eq!(h.encoding("a"), "int");
+        h.run(&["setrange", "r", "2", "x"]);
+        assert_eq!(h.encoding("r"), "raw");
+        assert_eq!(h.reply(&["get", "r"]), "$3\r\n\0\0x\r\n");
+        h.run(&["set", "r", "1234"]);
+        assert_eq!(h.reply(&["setrange", "r", "0", ""]), ":4\r\n");
+        assert_eq!(h.encoding("r"), "int");
+        h.run(&["incrbyfloat", "f", "3"]);
+        assert_eq!(h.encoding("f"), "embstr");
+        // SET drops the TTL unless KEEPTTL; in-place writes keep it.
+        h.run(&["set", "t", "1", "ex", "100"]);
+        assert!(h.ttl("t").is_some());
+        h.run(&["incr", "t"]);
+        h.run(&["append", "t", "0"]);
+        h.run(&["setrange", "t", "0", "3"]);
+        assert!(h.ttl("t").is_some());
+        h.run(&["set", "t", "1", "keepttl"]);
+        assert!(h.ttl("t").is_some());
+        h.run(&["mset", "t", "2"]);
+        assert_eq!(h.ttl("t"), None);
+    }
+
+    #[test]
+    fn errors_and_limits() {
+        let mut h = Harness::new();
+        assert_eq!(
+            h.reply(&["setex", "k", "0", "v"]),
+            "-ERR invalid expire time in 'setex' command\r\n"
+        );
+        assert_eq!(
+            h.reply(&["getex", "nokey", "ex", "-1"]),
+            "$-1\r\n",
+            "GETEX validates the expire only for an existing key"
+        );
+        assert_eq!(
+            h.reply(&["mset", "a", "1", "b"]),
+            "-ERR wrong number of arguments for 'mset' command\r\n"
+        );
+        assert_eq!(
+            h.reply(&["decrby", "x", "-9223372036854775808"]),
+            "-ERR decrement would overflow\r\n"
+        );
+        h.run(&["set", "x", "9223372036854775807"]);
+        assert_eq!(
+            h.reply(&["incr", "x"]),
+            "-ERR increment or decrement would overflow\r\n"
+        );
+        assert_eq!(
+            h.reply(&["setrange", "x", "536870908", "world"]),
+            "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n"
+        );
+        assert_eq!(
+            h.reply(&["setrange", "x", "-1", "w"]),
+            "-ERR offset is out of range\r\n"
+        );
+        h.srv.config.proto_max_bulk_len = 1000;
+        h.run(&["set", "a", &"a".repeat(20)]);
+        h.run(&["set", "b", &"b".repeat(20)]);
+        assert_eq!(
+            h.reply(&["lcs", "a", "b"]),
+            "-ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len\r\n"
+        );
+        assert_eq!(
+            h.reply(&["append", "a", &"x".repeat(981)]),
+            "-ERR string exceeds maximum allowed size (proto-max-bulk-len)\r\n"
+        );
+        assert_eq!(h.reply(&["append", "a", &"x".repeat(980)]), ":1000\r\n");
+    }
+
+    #[test]
+    fn lcs_reply_shapes() {
+        let mut h = Harness::new();
+        h.run(&["mset", "a", "ohmytext", "b", "mynewtext"]);
+        assert_eq!(
+            h.reply(&["lcs", "a", "b", "idx", "minmatchlen", "4", "withmatchlen"]),
+            "*4\r\n$7\r\nmatches\r\n*1\r\n*3\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n:4\r\n$3\r\nlen\r\n:6\r\n"
+        );
+        h.c.reply.resp = 3;
+        assert_eq!(
+            h.reply(&["lcs", "a", "nokey", "idx"]),
+            "%2\r\n$7\r\nmatches\r\n*0\r\n$3\r\nlen\r\n:0\r\n"
+        );
+        assert_eq!(h.reply(&["lcs", "a", "b", "len"]), ":6\r\n");
+        assert_eq!(h.reply(&["lcs", "a", "b"]), "$6\r\nmytext\r\n");
+    }
 }

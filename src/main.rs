@@ -83,7 +83,14 @@ fn main() {
     {
         Ok(c) => c,
         Err(e) => {
-            eprint!("{}", e.fatal_text());
+            if e.kind == config::LoadErrorKind::CantOpen {
+                // Redis logs this one (serverLog, role C) instead of the
+                // FATAL block on stderr.
+                log::set_role(b'C');
+                server_log!(Warning, "{}", e.fatal_text());
+            } else {
+                eprint!("{}", e.fatal_text());
+            }
             std::process::exit(1);
         }
     };

@@ -568,7 +568,11 @@ if [ "$REGISTER" = no ]; then
     fi
 elif [ "$INIT_SYSTEM" = systemd ]; then
     if [ -n "$ROOT" ]; then
-        systemctl --root="$ROOT" enable "$UNIT_NAME" && echo "Successfully enabled $UNIT_NAME!"
+        # What "systemctl enable" does, without touching the host (systemctl
+        # --root would try to enable the SysV script inside the root too).
+        mkdir -p "$ROOT/etc/systemd/system/multi-user.target.wants" &&
+            ln -sf "../$UNIT_NAME" "$ROOT/etc/systemd/system/multi-user.target.wants/$UNIT_NAME" &&
+            echo "Successfully enabled $UNIT_NAME!"
     else
         systemctl daemon-reload &&
             systemctl enable "$UNIT_NAME" && echo "Successfully enabled $UNIT_NAME!"

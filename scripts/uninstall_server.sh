@@ -142,9 +142,9 @@ fi
 
 echo "Removing service..."
 if [ "$REGISTER" = yes ]; then
-    if [ -f "$UNIT_FILE" ] && command -v systemctl >/dev/null 2>&1; then
+    if [ -f "$UNIT_FILE" ] && { [ -n "$ROOT" ] || command -v systemctl >/dev/null 2>&1; }; then
         if [ -n "$ROOT" ]; then
-            systemctl --root="$ROOT" disable "$UNIT_NAME" && echo "Disabled $UNIT_NAME"
+            rm -f "$ROOT/etc/systemd/system/multi-user.target.wants/$UNIT_NAME" && echo "Disabled $UNIT_NAME"
         elif [ "$SYSTEMD_ACTIVE" = yes ]; then
             systemctl disable "$UNIT_NAME" && echo "Disabled $UNIT_NAME"
         fi

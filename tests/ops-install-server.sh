@@ -111,7 +111,7 @@ check_that "status while running: exit 0, 'Redis is running (PID)'" '
 # ENTER (defaults under the root); systemd flavour, not started.
 printf '\n\n\n\n' >"$TMP/enter"
 run_out env REDIS_PORT="$PB" REDIS_EXECUTABLE="$FAKEBIN/redis-server" \
-    sh "$INSTALL" --root "$ROOT" --init-system systemd --no-start <"$TMP/enter"
+    sh "$INSTALL" --root "$ROOT" --init-system systemd --register --no-start <"$TMP/enter"
 check_that "install_server.sh with prompts answered by default: instance $PB installed" '[ $RC -eq 0 ]' ||
     printf '%s\n' "$OUT" | sed 's/^/#   /'
 _all=yes
@@ -126,6 +126,9 @@ check_that "systemd host: unit file written instead of refusing" '
     grep -qxF "ExecStart=\"$FAKEBIN/redis-server\" \"$CONFB\" --daemonize no --pidfile \"$PIDB\"" "$UNIT" &&
     grep -qx "LimitNOFILE=10032" "$UNIT" && grep -qx "WantedBy=multi-user.target" "$UNIT" &&
     grep -qx "SYSTEMD_UNIT=redis_$PB.service" "$B" && ! has "seems to use systemd"'
+WANTS="$ROOT/etc/systemd/system/multi-user.target.wants/redis_$PB.service"
+check_that "systemd host: unit enabled (multi-user.target.wants link)" '
+    has "^Successfully enabled redis_$PB.service!$" && [ "$(readlink "$WANTS")" = "../redis_$PB.service" ]'
 check_that "--no-start: instance $PB not started" '[ ! -e "$PIDB" ] && ! ping_port "$PB"'
 run_out env REDIS_PORT="$PB" REDIS_CONFIG_FILE="$CONFB" REDIS_LOG_FILE="$TMP/x.log" \
     REDIS_DATA_DIR="$TMP/x" REDIS_EXECUTABLE="$FAKEBIN/redis-server" \
@@ -304,12 +307,14 @@ check_that "unknown action: Redis's usage text, exit 2" '
 
 # ---------------------------------------------------------------------------
 # uninstall_server.sh
-run_out sh "$UNINSTALL" --root "$ROOT" --yes "$PB"
+run_out sh "$UNINSTALL" --root "$ROOT" --register --yes "$PB"
 check_that "uninstall_server.sh stops and removes instance $PB, keeps its data" '
     [ $RC -eq 0 ] && ! ping_port "$PB" &&
-    [ ! -e "$B" ] && [ ! -e "$CONFB" ] && [ ! -e "$UNIT" ] &&
+    [ ! -e "$B" ] && [ ! -e "$CONFB" ] && [ ! -e "$UNIT" ] && [ ! -L "$WANTS" ] &&
     [ ! -e "$ROOT/etc/logrotate.d/redis_$PB" ] && [ -d "$ROOT/var/lib/redis/$PB" ]'
-run_out sh "$UNINSTALL" --root "$ROOT" --yes --purge "$PA"
+run_out env PATH="$STUBS:$PATH" sh "$UNINSTALL" --root "$ROOT" --register --yes --purge "$PA"
+check_that "uninstall_server.sh unregisters the service (chkconfig --del)" '
+    grep -qx "chkconfig --del redis_$PA" "$TMP/chkconfig.calls" && has "Successfully removed from chkconfig!"'
 check_that "uninstall_server.sh --purge removes instance $PA with its data and log" '
     [ $RC -eq 0 ] && ! ping_port "$PA" && [ ! -e "$A" ] && [ ! -e "$CONFA" ] &&
     [ ! -d "$ROOT/var/lib/redis/$PA" ] && [ ! -e "$ROOT/var/log/redis_$PA.log" ] && [ ! -e "$PIDA" ]'

@@ -15,7 +15,8 @@
 # It renders conf/redis.conf into the config file (port, logfile, dir,
 # pidfile, daemonize yes), init.d/redis_init_script into
 # /etc/init.d/redis_<port>, logrotate.d/redis into /etc/logrotate.d/redis_<port>,
-# registers the service (chkconfig, update-rc.d or systemd) and starts it.
+# registers the service (chkconfig, update-rc.d or systemd), starts it, and
+# shows `redis-server <conf> --check-system` (kernel settings and their fixes).
 #
 # What differs from Redis's installer:
 #  * systemd hosts are supported: a unit /etc/systemd/system/redis_<port>.service
@@ -594,6 +595,17 @@ if [ "$START" = yes ]; then
         echo "Started $UNIT_NAME"
     else
         "$INIT_SCRIPT_DEST" start || die "Failed starting service..."
+    fi
+fi
+
+#the kernel settings this instance depends on, with their fixes (ferrodis only:
+#Redis 7.0 would take "<conf> --check-system" as a request to start)
+if "$REDIS_EXECUTABLE" --version 2>/dev/null | grep -q ferrodis; then
+    echo "System check ($REDIS_EXECUTABLE $REDIS_CONFIG_FILE --check-system):"
+    if [ "$SENTINEL" = yes ]; then
+        "$REDIS_EXECUTABLE" "$REDIS_CONFIG_FILE" --sentinel --check-system 2>&1 | sed 's/^/    /'
+    else
+        "$REDIS_EXECUTABLE" "$REDIS_CONFIG_FILE" --check-system 2>&1 | sed 's/^/    /'
     fi
 fi
 

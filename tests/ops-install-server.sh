@@ -74,10 +74,12 @@ for _t in "Welcome to the redis service installer" "Selected config:" "Port     
     "Config file    : $CONFA" "Log file       : $ROOT/var/log/redis_$PA.log" \
     "Data dir       : $ROOT/var/lib/redis/$PA" "Executable     : $FAKEBIN/redis-server" \
     "Cli Executable : " "Installing service..." "Successfully added to chkconfig!" \
-    "Successfully added to runlevels 345!" "Starting Redis server..." "Installation successful!"; do
+    "Successfully added to runlevels 345!" "Starting Redis server..." \
+    "System check ($FAKEBIN/redis-server $CONFA --check-system):" "    [overcommit]..." \
+    "    [somaxconn]..." "Installation successful!"; do
     printf '%s\n' "$OUT" | grep -qF -- "$_t" || { _all=no; diag "missing output: $_t"; }
 done
-check_that "installer prints Redis's summary and messages" '[ $_all = yes ]'
+check_that "installer prints Redis's summary and messages, and the system check" '[ $_all = yes ]'
 check_that "installer ran chkconfig --add and --level 345 on" '
     grep -qx "chkconfig --add redis_$PA" "$TMP/chkconfig.calls" &&
     grep -qx "chkconfig --level 345 redis_$PA on" "$TMP/chkconfig.calls"'

@@ -29,7 +29,7 @@
 #                       save/load, full sync; see bench-pair --help)
 #   -h, --help
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 root=$PWD
 
 server=""
@@ -98,6 +98,7 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ferrodis-bench.XXXXXX")
 pids=()
+# shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
     sleep 0.2
@@ -149,10 +150,10 @@ start redis "$reference"
 bench() {
     local port=$1 t=$2 p=$3 args=() label out
     [ "$p" -gt 1 ] && args=(-P "$p")
-    label=$(echo "$t" | tr 'a-z' 'A-Z')
+    label=$(echo "$t" | tr '[:lower:]' '[:upper:]')
     out=$("${cli_pin[@]}" redis-benchmark -p "$port" -t "$t" -n "$n" -c "$clients" "${args[@]}" -q --csv 2>&1)
     local rps
-    rps=$(echo "$out" | grep -E "^\"$label[\" ]" | head -n 1 | cut -d, -f2 | tr -d '"')
+    rps=$(echo "$out" | grep -E "^\"${label}[\" ]" | head -n 1 | cut -d, -f2 | tr -d '"')
     if [ -n "$rps" ]; then
         echo "$rps"
     else

@@ -13,7 +13,7 @@
 # Env: REDIS_SERVER, CARGO_TEST_ARGS (extra `cargo test` arguments, e.g.
 # "-- --include-ignored").
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 export REDIS_SERVER=${REDIS_SERVER:-$PWD/src/redis-server}
 
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/ferrodis-tests.XXXXXX")

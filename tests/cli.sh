@@ -16,8 +16,12 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${REDIS_SERVER:-$root/src/redis-server}
-[ -x "$BIN" ] || BIN=$root/target/release/redis-server
+if [ -n "${REDIS_SERVER:-}" ]; then
+    BIN=$REDIS_SERVER
+else
+    BIN=$root/src/redis-server
+    [ -x "$BIN" ] || BIN=$root/target/release/redis-server
+fi
 CLI=${REDIS_CLI:-redis-cli}
 PASS=test1234
 
@@ -50,6 +54,7 @@ finish() {
 
 # expect NAME FILE TEXT: FILE's content must equal TEXT (printf-expanded).
 expect() {
+    # shellcheck disable=SC2059 # $3 is the expected text with printf escapes
     printf "$3" > "$tmp/expected"
     if cmp -s "$tmp/expected" "$2"; then ok "$1"; else
         echo "#   expected:"; sed 's/^/#     /' "$tmp/expected"

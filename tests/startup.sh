@@ -17,8 +17,12 @@ set -eu
 KNOWN_MISSING=${FERRODIS_KNOWN_MISSING-"signal-handler-log-format config-open-error-log"}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-BIN=${REDIS_SERVER:-$root/src/redis-server}
-[ -x "$BIN" ] || BIN=$root/target/release/redis-server
+if [ -n "${REDIS_SERVER:-}" ]; then
+    BIN=$REDIS_SERVER
+else
+    BIN=$root/src/redis-server
+    [ -x "$BIN" ] || BIN=$root/target/release/redis-server
+fi
 CLI=${REDIS_CLI:-redis-cli}
 
 passed=0 failed=0 skipped=0
@@ -61,6 +65,7 @@ known() {
 }
 
 expect() {
+    # shellcheck disable=SC2059 # $3 is the expected text with printf escapes
     printf "$3" > "$tmp/expected"
     if cmp -s "$tmp/expected" "$2"; then ok "$1"; else
         echo "#   expected:"; sed 's/^/#     /' "$tmp/expected"
@@ -119,14 +124,14 @@ fi
 version_re='^Redis server v=7\.0\.15 sha=[0-9a-f]{8}:[01] malloc=[^ ]+ bits=64 build=[^ ]+$'
 for opt in --version -v; do
     "$BIN" $opt > "$tmp/out" 2> "$tmp/err" && rc=0 || rc=$?
-    if [ $rc -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 1 ] && grep -Eq "$version_re" "$tmp/out" && [ ! -s "$tmp/err" ]; then
+    if [ "$rc" -eq 0 ] && [ "$(wc -l < "$tmp/out")" -eq 1 ] && grep -Eq "$version_re" "$tmp/out" && [ ! -s "$tmp/err" ]; then
         ok "$opt prints the version line"
     else
         notok "$opt prints the version line (rc=$rc)" "$tmp/out" "$tmp/err"
     fi
 done
 "$BIN" -h > "$tmp/out" 2> "$tmp/err" && rc=0 || rc=$?
-if [ $rc -eq 1 ] && [ ! -s "$tmp/out" ] && head -n 1 "$tmp/err" | grep -q '^Usage: ./redis-server \[/path/to/redis.conf\] \[options\] \[-\]$'; then
+if [ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] && head -n 1 "$tmp/err" | grep -q '^Usage: ./redis-server \[/path/to/redis.conf\] \[options\] \[-\]$'; then
     ok "-h prints usage on stderr, exit 1"
 else
     notok "-h prints usage on stderr, exit 1 (rc=$rc)" "$tmp/err"
@@ -138,7 +143,7 @@ bad_conf() {
     printf '# a comment\n%s\n' "$2" > "$tmp/bad.conf"
     "$BIN" "$tmp/bad.conf" > "$tmp/out" 2> "$tmp/err" && rc=0 || rc=$?
     printf '\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> '"'"'%s'"'"'\n%s\n' "$2" "$3" > "$tmp/expected"
-    if [ $rc -eq 1 ] && cmp -s "$tmp/expected" "$tmp/err" && [ ! -s "$tmp/out" ]; then
+    if [ "$rc" -eq 1 ] && cmp -s "$tmp/expected" "$tmp/err" && [ ! -s "$tmp/out" ]; then
         ok "config error: $1"
     else
         echo "#   rc=$rc expected stderr:"; sed 's/^/#     /' "$tmp/expected"
@@ -155,11 +160,11 @@ bad_conf "bad save" "save 1" "Invalid save parameters"
 # command-line options go through the same parser, quoted
 "$BIN" --port abc > "$tmp/out" 2> "$tmp/err" && rc=0 || rc=$?
 printf '\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> '"'"'port "abc"'"'"'\nargument couldn'"'"'t be parsed into an integer\n' > "$tmp/expected"
-if [ $rc -eq 1 ] && cmp -s "$tmp/expected" "$tmp/err"; then ok "config error: --port abc"; else
+if [ "$rc" -eq 1 ] && cmp -s "$tmp/expected" "$tmp/err"; then ok "config error: --port abc"; else
     notok "config error: --port abc (rc=$rc)" "$tmp/err"; fi
 
 "$BIN" /nonexistent/ferrodis.conf > "$tmp/out" 2> "$tmp/err" && rc=0 || rc=$?
-if [ $rc -eq 1 ]; then ok "missing config file: exit 1"; else notok "missing config file: exit 1 (rc=$rc)" "$tmp/err"; fi
+if [ "$rc" -eq 1 ]; then ok "missing config file: exit 1"; else notok "missing config file: exit 1 (rc=$rc)" "$tmp/err"; fi
 # Redis reports it with serverLog(), i.e. a log line on stdout
 known config-open-error-log "missing config file: logged as a log line on stdout" "serverLog line for an unreadable config file" \
     grep -Eq "^[0-9]+:C [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:.]+ # Fatal error, can't open config file '/nonexistent/ferrodis.conf': No such file or directory\$" "$tmp/out"
@@ -177,7 +182,7 @@ save ""
 dir $tmp/d
 EOF
 timeout 10 "$BIN" "$tmp/d/redis.conf" > "$tmp/out" 2> "$tmp/err" && rc=0 || rc=$?
-if [ $rc -eq 0 ]; then ok "daemonize: launcher exits 0"; else notok "daemonize: launcher exits 0 (rc=$rc)" "$tmp/err"; fi
+if [ "$rc" -eq 0 ]; then ok "daemonize: launcher exits 0"; else notok "daemonize: launcher exits 0 (rc=$rc)" "$tmp/err"; fi
 if wait_for test -s "$tmp/d/redis.pid"; then
     DPID=$(cat "$tmp/d/redis.pid")
     pids="$pids $DPID"
@@ -214,7 +219,7 @@ if wait_for pings "$PORT"; then
     ok "foreground: answers PING"
     kill -TERM "$FPID"
     wait "$FPID" && rc=0 || rc=$?
-    if [ $rc -eq 0 ]; then ok "foreground: SIGTERM exit code 0"; else notok "foreground: SIGTERM exit code 0 (rc=$rc)" "$tmp/fg.log"; fi
+    if [ "$rc" -eq 0 ]; then ok "foreground: SIGTERM exit code 0"; else notok "foreground: SIGTERM exit code 0 (rc=$rc)" "$tmp/fg.log"; fi
     if grep -q 'Redis is now ready to exit, bye bye\.\.\.' "$tmp/fg.log"; then ok "foreground: shutdown logged to stdout"; else
         notok "foreground: shutdown logged to stdout" "$tmp/fg.log"; fi
     if grep -q 'Warning: no config file specified' "$tmp/fg.log"; then
@@ -235,7 +240,7 @@ pids="$pids $CPID"
 if wait_for pings "$PORT"; then ok "conf/redis.conf starts the server"; else notok "conf/redis.conf starts the server" "$tmp/c/log"; fi
 kill -TERM "$CPID" 2>/dev/null || true
 wait "$CPID" && rc=0 || rc=$?
-if [ $rc -eq 0 ]; then ok "conf/redis.conf: clean shutdown"; else notok "conf/redis.conf: clean shutdown (rc=$rc)" "$tmp/c/log"; fi
+if [ "$rc" -eq 0 ]; then ok "conf/redis.conf: clean shutdown"; else notok "conf/redis.conf: clean shutdown (rc=$rc)" "$tmp/c/log"; fi
 
 # config read from stdin ("-")
 PORT=$(random_port)

@@ -97,7 +97,9 @@ start_server() {
         i=0
         while [ $i -lt 100 ]; do
             kill -0 "$SERVER_PID" 2>/dev/null || break
-            if [ -n "$(printf 'PING\r\n' | timeout 2 "$CLI" -p "$PORT" 2>/dev/null)" ]; then
+            # the ready line first: a port taken by another server answers too
+            if grep -qs 'Ready to accept connections' "$tmp/server.log" &&
+                [ -n "$(printf 'PING\r\n' | timeout 2 "$CLI" -p "$PORT" 2>/dev/null)" ]; then
                 return 0
             fi
             sleep 0.1

@@ -27,6 +27,7 @@ CLI=${REDIS_CLI:-redis-cli}
 
 passed=0 failed=0 skipped=0
 pids=""
+SPAWNED=""
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ferrodis-startup.XXXXXX")
 cleanup() {
     for p in $pids; do kill -9 "$p" 2>/dev/null || true; done
@@ -106,6 +107,27 @@ wait_for() {
     return 1
 }
 pings() { [ "$(timeout 2 "$CLI" -p "$1" ping 2>/dev/null)" = PONG ]; }
+# up PID PORT LOG: the process is alive and logged that it is ready (so the
+# port is ours), and it answers PING
+up() { kill -0 "$1" 2>/dev/null && grep -q 'Ready to accept connections' "$3" 2>/dev/null && pings "$2"; }
+
+# start_bg LOG LAUNCH: picks PORT, runs the function LAUNCH (which starts the
+# server in the background on $PORT, logging to LOG), and waits until it is
+# up; on another port again if the server could not listen (a port taken
+# meanwhile by some other process). Sets SPAWNED; returns 1 if never up.
+start_bg() {
+    for _try in 1 2 3 4 5; do
+        PORT=$(random_port)
+        : > "$1"
+        $2
+        SPAWNED=$!
+        pids="$pids $SPAWNED"
+        wait_for up "$SPAWNED" "$PORT" "$1" && return 0
+        grep -q 'Failed listening on port' "$1" || return 1
+        kill -9 "$SPAWNED" 2>/dev/null || true
+    done
+    return 1
+}
 gone() { ! kill -0 "$1" 2>/dev/null; }
 no_file() { [ ! -e "$1" ]; }
 
@@ -170,9 +192,11 @@ known config-open-error-log "missing config file: logged as a log line on stdout
     grep -Eq "^[0-9]+:C [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:.]+ # Fatal error, can't open config file '/nonexistent/ferrodis.conf': No such file or directory\$" "$tmp/out"
 
 # --- daemonize, pidfile, logfile --------------------------------------------------
-PORT=$(random_port)
 mkdir -p "$tmp/d"
-cat > "$tmp/d/redis.conf" <<EOF
+for _try in 1 2 3 4 5; do
+    PORT=$(random_port)
+    rm -f "$tmp/d/redis.log" "$tmp/d/redis.pid"
+    cat > "$tmp/d/redis.conf" <<EOF
 port $PORT
 bind 127.0.0.1
 daemonize yes
@@ -181,7 +205,10 @@ logfile $tmp/d/redis.log
 save ""
 dir $tmp/d
 EOF
-timeout 10 "$BIN" "$tmp/d/redis.conf" > "$tmp/out" 2> "$tmp/err" && rc=0 || rc=$?
+    timeout 10 "$BIN" "$tmp/d/redis.conf" > "$tmp/out" 2> "$tmp/err" && rc=0 || rc=$?
+    sleep 0.3
+    grep -q 'Failed listening on port' "$tmp/d/redis.log" 2>/dev/null || break
+done
 if [ "$rc" -eq 0 ]; then ok "daemonize: launcher exits 0"; else notok "daemonize: launcher exits 0 (rc=$rc)" "$tmp/err"; fi
 if wait_for test -s "$tmp/d/redis.pid"; then
     DPID=$(cat "$tmp/d/redis.pid")
@@ -192,7 +219,7 @@ else
     notok "daemonize: pidfile written" "$tmp/d/redis.log"
 fi
 if [ -n "$DPID" ] && kill -0 "$DPID" 2>/dev/null; then ok "daemonize: pid in pidfile is running"; else notok "daemonize: pid in pidfile is running"; fi
-if wait_for pings "$PORT"; then ok "daemonize: daemon answers PING"; else notok "daemonize: daemon answers PING" "$tmp/d/redis.log"; fi
+if [ -n "$DPID" ] && wait_for up "$DPID" "$PORT" "$tmp/d/redis.log"; then ok "daemonize: daemon answers PING"; else notok "daemonize: daemon answers PING" "$tmp/d/redis.log"; fi
 if grep -q 'Ready to accept connections' "$tmp/d/redis.log" 2>/dev/null; then ok "daemonize: logfile has the ready line"; else
     notok "daemonize: logfile has the ready line" "$tmp/d/redis.log"; fi
 if [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ]; then ok "daemonize: launcher prints nothing"; else notok "daemonize: launcher prints nothing" "$tmp/out" "$tmp/err"; fi
@@ -211,11 +238,9 @@ if [ -n "$DPID" ]; then
 fi
 
 # --- foreground SIGTERM -------------------------------------------------------------
-PORT=$(random_port)
-"$BIN" --port "$PORT" --bind 127.0.0.1 --save "" --dir "$tmp" > "$tmp/fg.log" 2>&1 &
-FPID=$!
-pids="$pids $FPID"
-if wait_for pings "$PORT"; then
+launch_fg() { "$BIN" --port "$PORT" --bind 127.0.0.1 --save "" --dir "$tmp" > "$tmp/fg.log" 2>&1 & }
+if start_bg "$tmp/fg.log" launch_fg; then
+    FPID=$SPAWNED
     ok "foreground: answers PING"
     kill -TERM "$FPID"
     wait "$FPID" && rc=0 || rc=$?
@@ -232,23 +257,28 @@ else
 fi
 
 # the shipped template conf/redis.conf is accepted as it is
-PORT=$(random_port)
 mkdir -p "$tmp/c"
-"$BIN" "$root/conf/redis.conf" --port "$PORT" --dir "$tmp/c" > "$tmp/c/log" 2>&1 &
-CPID=$!
-pids="$pids $CPID"
-if wait_for pings "$PORT"; then ok "conf/redis.conf starts the server"; else notok "conf/redis.conf starts the server" "$tmp/c/log"; fi
-kill -TERM "$CPID" 2>/dev/null || true
-wait "$CPID" && rc=0 || rc=$?
-if [ "$rc" -eq 0 ]; then ok "conf/redis.conf: clean shutdown"; else notok "conf/redis.conf: clean shutdown (rc=$rc)" "$tmp/c/log"; fi
+launch_conf() { "$BIN" "$root/conf/redis.conf" --port "$PORT" --dir "$tmp/c" > "$tmp/c/log" 2>&1 & }
+if start_bg "$tmp/c/log" launch_conf; then
+    ok "conf/redis.conf starts the server"
+    kill -TERM "$SPAWNED" 2>/dev/null || true
+    wait "$SPAWNED" && rc=0 || rc=$?
+    if [ "$rc" -eq 0 ]; then ok "conf/redis.conf: clean shutdown"; else notok "conf/redis.conf: clean shutdown (rc=$rc)" "$tmp/c/log"; fi
+else
+    notok "conf/redis.conf starts the server" "$tmp/c/log"
+fi
 
 # config read from stdin ("-")
-PORT=$(random_port)
-printf 'port %s\nbind 127.0.0.1\nsave ""\n' "$PORT" | "$BIN" - --dir "$tmp" > "$tmp/stdin.log" 2>&1 &
-SPID=$!
-pids="$pids $SPID"
-if wait_for pings "$PORT"; then ok "config from stdin (-)"; else notok "config from stdin (-)" "$tmp/stdin.log"; fi
-kill -TERM "$SPID" 2>/dev/null || true
-wait "$SPID" 2>/dev/null || true
+launch_stdin() {
+    printf 'port %s\nbind 127.0.0.1\nsave ""\n' "$PORT" > "$tmp/stdin.conf"
+    "$BIN" - --dir "$tmp" < "$tmp/stdin.conf" > "$tmp/stdin.log" 2>&1 &
+}
+if start_bg "$tmp/stdin.log" launch_stdin; then
+    ok "config from stdin (-)"
+    kill -TERM "$SPAWNED" 2>/dev/null || true
+    wait "$SPAWNED" 2>/dev/null || true
+else
+    notok "config from stdin (-)" "$tmp/stdin.log"
+fi
 
 finish

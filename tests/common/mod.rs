@@ -8,8 +8,9 @@
 //!   assert the exact bytes Redis 7.0.15 sends.
 //! * [`TestServer`]: a guard that starts the server binary on a free loopback
 //!   port in a fresh temp dir (`--save "" --port P --dir D --bind 127.0.0.1`
-//!   plus extra args), waits until it answers an inline `PING` (any `+`/`-`
-//!   reply counts, like the Tcl suite's `server_is_up`), and on Drop kills it by
+//!   plus extra args), waits until it logged "Ready to accept connections" and
+//!   answers an inline `PING` (any `+`/`-` reply counts, like the Tcl suite's
+//!   `server_is_up`), and on Drop kills it by
 //!   pid and removes the dir. The binary is `env!("CARGO_BIN_EXE_redis-server")`
 //!   unless `FERRODIS_TEST_SERVER` names another one: run
 //!   `FERRODIS_TEST_SERVER=/usr/bin/redis-server cargo test --test protocol`
@@ -568,7 +569,9 @@ impl TestServer {
                     srv.stderr()
                 ));
             }
-            if srv.answers_ping() {
+            // the ready line first: if another process took the port
+            // meanwhile, its answers must not be mistaken for ours
+            if srv.log().contains("Ready to accept connections") && srv.answers_ping() {
                 return Ok(srv);
             }
             std::thread::sleep(Duration::from_millis(20));

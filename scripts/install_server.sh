@@ -447,6 +447,12 @@ render_config() {
         }
         {
             key = tolower($1)
+            # "# pidfile /path" is a placeholder (the template keeps it
+            # commented so a server started from it writes no pid file).
+            if (key == "#" && tolower($2) == "pidfile" && $3 ~ /^\// && !("pidfile" in done)) {
+                print E["pidfile"]; done["pidfile"] = 1
+                next
+            }
             if (key in E) {
                 if (!(key in done)) { print E[key]; done[key] = 1 }
                 next

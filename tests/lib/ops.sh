@@ -96,7 +96,7 @@ ops_cleanup() {
     rm -rf "$TMP"
 }
 trap ops_cleanup EXIT
-trap 'exit 1' INT TERM HUP
+trap 'exit 1' INT TERM HUP PIPE
 
 is_root() {
     [ "$(id -u)" -eq 0 ]

@@ -38,7 +38,8 @@ impl Server {
             };
             self.latency_add_sample_if_needed(event, usec / 1000);
         }
-        let redacted = std::mem::take(&mut self.redacted_args);
+        let mut redacted = std::mem::take(&mut self.redacted_args);
+        implicit_redactions(self.commands.cmds[idx].full_name, args, &mut redacted);
         let arg_at = |i: usize| -> &[u8] {
             if redacted.contains(&i) {
                 REDACTED
@@ -128,11 +129,92 @@ impl Server {
     }
 }
 
+/// The arguments Redis's own handlers redact for these commands (AUTH,
+/// HELLO ... AUTH, MIGRATE ... AUTH/AUTH2, ACL SETUSER), applied here so the
+/// secrets never reach SLOWLOG / MONITOR whichever handler ran.
+fn implicit_redactions(full_name: &str, args: &Args, out: &mut Vec<usize>) {
+    let mut add = |i: usize| {
+        if i < args.len() && !out.contains(&i) {
+            out.push(i);
+        }
+    };
+    let argc = args.len();
+    match full_name {
+        "auth" if argc <= 3 => {
+            add(1);
+            if argc == 3 {
+                add(2);
+            }
+        }
+        "hello" => {
+            let mut j = 2;
+            while j < argc {
+                let more = argc - 1 - j;
+                let opt = args.get(j);
+                if opt.eq_ignore_ascii_case(b"auth") && more >= 2 {
+                    add(j + 1);
+                    add(j + 2);
+                    j += 2;
+                } else if opt.eq_ignore_ascii_case(b"setname") && more >= 1 {
+                    j += 1;
+                } else {
+                    break;
+                }
+                j += 1;
+            }
+        }
+        "migrate" => {
+            let mut j = 6;
+            while j < argc {
+                let a = args.get(j);
+                if a.eq_ignore_ascii_case(b"auth") && j + 1 < argc {
+                    add(j + 1);
+                    j += 1;
+                } else if a.eq_ignore_ascii_case(b"auth2") && j + 2 < argc {
+                    add(j + 1);
+                    add(j + 2);
+                    j += 2;
+                } else if a.eq_ignore_ascii_case(b"keys") {
+                    break;
+                }
+                j += 1;
+            }
+        }
+        "acl|setuser" => (2..argc).for_each(&mut add),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::client::Client;
     use crate::config::Config;
     use crate::server::Server;
+
+    #[test]
+    fn redactions_like_redis() {
+        let red = |name: &str, args: &[&str]| {
+            let mut o = crate::client::OwnedArgs::default();
+            for a in args {
+                o.push(a.as_bytes());
+            }
+            let mut v = Vec::new();
+            super::implicit_redactions(name, &o.args(), &mut v);
+            v
+        };
+        assert_eq!(red("auth", &["auth", "pw"]), [1]);
+        assert_eq!(red("auth", &["auth", "u", "pw"]), [1, 2]);
+        assert!(red("auth", &["auth", "a", "b", "c"]).is_empty());
+        assert_eq!(red("hello", &["hello", "2", "AUTH", "u", "p"]), [3, 4]);
+        assert_eq!(red("hello", &["hello", "3", "SETNAME", "n", "AUTH", "u", "p"]), [5, 6]);
+        assert_eq!(
+            red("migrate", &["migrate", "h", "1", "k", "9", "5000", "AUTH2", "u", "p"]),
+            [7, 8]
+        );
+        assert_eq!(red("migrate", &["migrate", "h", "1", "k", "9", "5000", "AUTH", "p"]), [7]);
+        assert_eq!(red("acl|setuser", &["acl", "setuser", "u", "+get"]), [2, 3]);
+        assert!(red("get", &["get", "k"]).is_empty());
+    }
 
     #[test]
     fn monitor_line_format() {

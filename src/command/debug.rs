@@ -247,13 +247,12 @@ fn subcommand_syntax_error(args: &Args) -> Error {
     ))
 }
 
-/// getPositiveLongFromObjectOrReply
+/// getPositiveLongFromObjectOrReply (one message for both failures).
 fn positive_long(a: &[u8]) -> Result<i64, Error> {
-    let v = crate::util::string2ll(a).ok_or(crate::error::NOT_INTEGER)?;
-    if v < 0 {
-        return Err(Error::new("ERR value is out of range, must be positive"));
+    match crate::util::string2ll(a) {
+        Some(v) if v >= 0 => Ok(v),
+        _ => Err(Error::new("ERR value is out of range, must be positive")),
     }
-    Ok(v)
 }
 
 const HELP: &[&str] = &[
@@ -372,7 +371,7 @@ pub fn add_reply_help(c: &mut Client, cmd: &str, lines: &[&str]) {
         c.reply.status(l.as_bytes());
     }
     c.reply.status(b"HELP");
-    c.reply.status(b"    Print this help.");
+    c.reply.status(b"    Prints this help.");
 }
 
 // ---------------------------------------------------------------------------

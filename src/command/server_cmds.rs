@@ -677,7 +677,7 @@ pub fn command_info_command(srv: &mut Server, c: &mut Client, args: &Args) -> Cm
     for name in args.iter().skip(2) {
         match lookup_command_by_name(srv, name) {
             Some(i) => reply_command_info(srv, c, i),
-            None => c.reply.null_array(),
+            None => c.reply.null(),
         }
     }
     Ok(())
@@ -869,12 +869,11 @@ pub fn slowlog_get_command(srv: &mut Server, c: &mut Client, args: &Args) -> Cmd
     }
     let mut count: i64 = 10;
     if args.len() == 3 {
-        count = crate::util::string2ll(args.get(2)).ok_or(error::NOT_INTEGER)?;
-        if count < -1 {
-            return Err(Error::new(
-                "ERR count should be greater than or equal to -1",
-            ));
-        }
+        // getRangeLongFromObjectOrReply with a message: same text for both failures.
+        count = match crate::util::string2ll(args.get(2)) {
+            Some(n) if n >= -1 => n,
+            _ => return Err(Error::new("ERR count should be greater than or equal to -1")),
+        };
         if count == -1 {
             count = srv.slowlog.entries.len() as i64;
         }

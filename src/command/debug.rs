@@ -145,22 +145,19 @@ fn atoi(s: &[u8]) -> i64 {
     }
 }
 
-/// C `strtod` on a prefix (0.0 when nothing parses).
+/// C `strtod` on a prefix (0.0 when nothing parses). Only the first 64
+/// bytes are looked at, so a huge argument costs nothing.
 fn strtod_prefix(s: &[u8]) -> f64 {
+    let s = &s[..s.len().min(64)];
     let t = String::from_utf8_lossy(s);
     let t = t.trim_start();
-    let mut end = 0;
     let mut best = 0.0;
-    for (i, _) in t.char_indices().chain(std::iter::once((t.len(), ' '))) {
-        if i == 0 {
-            continue;
-        }
-        if let Ok(v) = t[..i].parse::<f64>() {
+    for (i, ch) in t.char_indices() {
+        let end = i + ch.len_utf8();
+        if let Ok(v) = t[..end].parse::<f64>() {
             best = v;
-            end = i;
         }
     }
-    let _ = end;
     best
 }
 

@@ -872,7 +872,11 @@ pub fn slowlog_get_command(srv: &mut Server, c: &mut Client, args: &Args) -> Cmd
         // getRangeLongFromObjectOrReply with a message: same text for both failures.
         count = match crate::util::string2ll(args.get(2)) {
             Some(n) if n >= -1 => n,
-            _ => return Err(Error::new("ERR count should be greater than or equal to -1")),
+            _ => {
+                return Err(Error::new(
+                    "ERR count should be greater than or equal to -1",
+                ))
+            }
         };
         if count == -1 {
             count = srv.slowlog.entries.len() as i64;

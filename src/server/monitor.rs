@@ -206,12 +206,24 @@ mod tests {
         assert_eq!(red("auth", &["auth", "u", "pw"]), [1, 2]);
         assert!(red("auth", &["auth", "a", "b", "c"]).is_empty());
         assert_eq!(red("hello", &["hello", "2", "AUTH", "u", "p"]), [3, 4]);
-        assert_eq!(red("hello", &["hello", "3", "SETNAME", "n", "AUTH", "u", "p"]), [5, 6]);
         assert_eq!(
-            red("migrate", &["migrate", "h", "1", "k", "9", "5000", "AUTH2", "u", "p"]),
+            red("hello", &["hello", "3", "SETNAME", "n", "AUTH", "u", "p"]),
+            [5, 6]
+        );
+        assert_eq!(
+            red(
+                "migrate",
+                &["migrate", "h", "1", "k", "9", "5000", "AUTH2", "u", "p"]
+            ),
             [7, 8]
         );
-        assert_eq!(red("migrate", &["migrate", "h", "1", "k", "9", "5000", "AUTH", "p"]), [7]);
+        assert_eq!(
+            red(
+                "migrate",
+                &["migrate", "h", "1", "k", "9", "5000", "AUTH", "p"]
+            ),
+            [7]
+        );
         assert_eq!(red("acl|setuser", &["acl", "setuser", "u", "+get"]), [2, 3]);
         assert!(red("get", &["get", "k"]).is_empty());
     }

@@ -138,14 +138,22 @@ pub fn config_set_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdR
     };
     let backup = srv.config.clone();
     let changed = config::config_set(&mut srv.config, &pairs, ctx).map_err(Error::msg)?;
-    if let Err((name, why)) = srv.apply_config_changes(&changed) {
+    if let Err((name, why)) = srv.apply_config_changes(&changed, &backup) {
         crate::server_log!(
             Warning,
             "Failed applying new configuration. Possibly related to new {} setting. Restoring previous settings.",
             name
         );
+        // The failing apply step already restored its own side effects
+        // (e.g. the old listeners); put the values back and re-apply the rest.
+        let failed = srv.config.clone();
         srv.config.restore_from(backup);
-        let _ = srv.apply_config_changes(&changed);
+        let restore: Vec<&'static str> = changed
+            .iter()
+            .copied()
+            .filter(|n| !matches!(*n, "port" | "bind"))
+            .collect();
+        let _ = srv.apply_config_changes(&restore, &failed);
         return Err(Error::msg(format!(
             "ERR CONFIG SET failed (possibly related to argument '{}') - {}",
             name, why

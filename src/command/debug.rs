@@ -221,6 +221,9 @@ pub fn rdb_saved_object_len(v: &Value, compression: bool) -> usize {
             }
         }
         Value::Str(s) => rdb_saved_raw_string_len(&s.as_bytes(), compression),
+        // Other types: the RDB module's rdbSavedObjectLen takes over.
+        #[allow(unreachable_patterns)]
+        _ => 0,
     }
 }
 
@@ -604,6 +607,8 @@ fn debug_sdslen(srv: &mut Server, c: &mut Client, key: &[u8]) -> CmdResult {
     let v = match &o.val {
         Value::Str(StrVal::Int(_)) => return Err(Error::new("ERR Not an sds encoded string.")),
         Value::Str(s) => s.as_bytes().into_owned(),
+        #[allow(unreachable_patterns)]
+        _ => return Err(Error::new("ERR Not an sds encoded string.")),
     };
     let hdr = |n: usize| {
         if n < 256 {

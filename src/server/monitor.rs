@@ -50,14 +50,14 @@ impl Server {
         if !blocked && cflags & flag::SKIP_SLOWLOG == 0 && self.config.slowlog_log_slower_than >= 0
         {
             let argc = args.len();
-            let name = c.name.clone().unwrap_or_default();
+            let name: &[u8] = c.name.as_deref().unwrap_or(&[]);
             self.slowlog.push_if_needed(
                 self.config.slowlog_log_slower_than,
                 self.config.slowlog_max_len.max(0) as usize,
                 usec,
                 || super::slowlog::slowlog_argv((0..argc).map(arg_at), argc),
                 &c.addr,
-                &name,
+                name,
                 self.now_ms / 1000,
             );
         }

@@ -18,11 +18,15 @@
 //! A client is never freed while it is taken out: closing is deferred through
 //! the `CLOSE_ASAP` flag and done in `before_sleep`.
 pub mod blocking;
+pub mod config_apply;
 pub mod cron;
 pub mod info;
 pub mod keyspace;
+pub mod latency;
+pub mod monitor;
 pub mod multi;
 pub mod pubsub;
+pub mod slowlog;
 pub mod startup;
 
 use crate::client::{flags, Args, Client};
@@ -148,6 +152,15 @@ pub struct Server {
     pub watched: HashMap<(usize, Vec<u8>), Vec<(RawFd, bool)>>,
     pub in_exec: bool,
     pub blocking: blocking::Blocking,
+    /// LATENCY LATEST/HISTORY/DOCTOR events (server/latency.rs).
+    pub latency: latency::LatencyMonitor,
+    /// SLOWLOG entries (server/slowlog.rs).
+    pub slowlog: slowlog::Slowlog,
+    /// Argument positions of the running command to show as "(redacted)"
+    /// in SLOWLOG / MONITOR (Redis's redactClientCommandArgument). Reset by `call`.
+    pub redacted_args: Vec<usize>,
+    /// DEBUG PAUSE-CRON: skip server_cron while set.
+    pub cron_paused: bool,
 }
 
 impl Server {
@@ -202,6 +215,10 @@ impl Server {
             watched: HashMap::new(),
             in_exec: false,
             blocking: blocking::Blocking::default(),
+            latency: latency::LatencyMonitor::default(),
+            slowlog: slowlog::Slowlog::default(),
+            redacted_args: Vec::new(),
+            cron_paused: false,
             config,
         })
     }
@@ -248,10 +265,16 @@ impl Server {
                 }
             }
             if self.now_ms >= self.next_cron_ms {
-                self.server_cron();
+                if !self.cron_paused {
+                    self.server_cron();
+                }
                 self.next_cron_ms = self.now_ms + 1000 / self.hz;
             }
         }
+    }
+
+    pub fn fd_owner_clear(&mut self, fd: RawFd) {
+        self.set_fd_owner(fd, FdOwner::None);
     }
 
     fn set_fd_owner(&mut self, fd: RawFd, owner: FdOwner) {
@@ -425,12 +448,60 @@ impl Server {
             .and_then(|s| s.as_deref_mut())
     }
 
-    /// Queue a client's reply to be flushed in before_sleep.
+    /// Queue a client's reply to be flushed in before_sleep, enforcing the
+    /// output buffer limits first.
     pub fn mark_pending_write(&mut self, c: &mut Client) {
-        if c.fd >= 0 && c.reply.pending() > 0 && !c.has(flags::PENDING_WRITE) {
-            c.flags |= flags::PENDING_WRITE;
-            self.pending_write.push(c.fd);
+        if c.fd >= 0 && c.reply.pending() > 0 {
+            self.check_output_buffer_limits(c);
+            if !c.has(flags::PENDING_WRITE) {
+                c.flags |= flags::PENDING_WRITE;
+                self.pending_write.push(c.fd);
+            }
         }
+    }
+
+    /// `client-output-buffer-limit` (Redis's checkClientOutputBufferLimits):
+    /// past the hard limit, or past the soft limit for longer than its
+    /// seconds, the client is closed asynchronously. The first 16 KB are the
+    /// static reply buffer Redis does not count.
+    pub fn check_output_buffer_limits(&mut self, c: &mut Client) -> bool {
+        if c.has(flags::CLOSE_ASAP) || c.has(flags::MASTER) {
+            return false;
+        }
+        let class = if c.has(flags::SLAVE) && !c.has(flags::MONITOR) {
+            crate::config::CLIENT_TYPE_SLAVE
+        } else if c.has(flags::PUBSUB) {
+            crate::config::CLIENT_TYPE_PUBSUB
+        } else {
+            crate::config::CLIENT_TYPE_NORMAL
+        };
+        let lim = self.config.client_output_buffer_limit[class];
+        let used = c.reply.pending().saturating_sub(16 * 1024) as u64;
+        let hard = lim.hard_limit_bytes > 0 && used >= lim.hard_limit_bytes;
+        let mut soft = false;
+        if lim.soft_limit_bytes > 0 && used >= lim.soft_limit_bytes {
+            if c.obuf_soft_limit_since == 0 {
+                c.obuf_soft_limit_since = self.now_ms;
+            } else if (self.now_ms - c.obuf_soft_limit_since) / 1000 > lim.soft_limit_seconds {
+                soft = true;
+            }
+        } else {
+            c.obuf_soft_limit_since = 0;
+        }
+        if hard || soft {
+            let info = self.client_info_string(c);
+            crate::server_log!(
+                Warning,
+                "Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
+                info
+            );
+            self.stats.client_outbuf_limit_disconnections += 1;
+            // Drop what is queued: the client gets nothing more.
+            c.reply.buf.truncate(c.reply.sent);
+            self.close_client_async(c);
+            return true;
+        }
+        false
     }
 
     fn read_from_client(&mut self, fd: RawFd) {
@@ -796,6 +867,7 @@ impl Server {
         }
         self.count_error_replies(c);
         self.stats.numcommands += 1;
+        self.after_call_introspection(c, idx, args, usec);
         let forced = std::mem::take(&mut self.force_propagation);
         if cflags & (flag::WRITE | flag::MAY_REPLICATE) != 0
             && (self.dirty != dirty_before || forced)

@@ -70,6 +70,33 @@ impl Server {
     /// Bind every `bind` address on `port` (a leading `-` marks an address
     /// whose failure is tolerated) and the unix socket. Err = fatal.
     pub fn listen_all(&mut self) -> Result<(), ()> {
+        self.listen_all_tcp()?;
+        if let Some(path) = self.config.unixsocket.clone() {
+            match sys::net::unix_listen(
+                &path,
+                self.config.unixsocketperm as u32,
+                self.config.tcp_backlog as i32,
+            ) {
+                Ok(fd) => {
+                    if self.add_listener(fd, true, path).is_err() {
+                        return Err(());
+                    }
+                }
+                Err(e) => {
+                    crate::server_log!(Warning, "Failed opening Unix socket: {}", e);
+                    return Err(());
+                }
+            }
+        }
+        if self.listeners.is_empty() {
+            crate::server_log!(Warning, "Configured to not listen anywhere, exiting.");
+            return Err(());
+        }
+        Ok(())
+    }
+
+    /// Listen on every `bind` address at `port` (TCP only).
+    pub fn listen_all_tcp(&mut self) -> Result<(), ()> {
         let port = self.config.port;
         if port > 0 {
             let binds = self.config.bind.clone();
@@ -141,27 +168,6 @@ impl Server {
                 );
                 return Err(());
             }
-        }
-        if let Some(path) = self.config.unixsocket.clone() {
-            match sys::net::unix_listen(
-                &path,
-                self.config.unixsocketperm as u32,
-                self.config.tcp_backlog as i32,
-            ) {
-                Ok(fd) => {
-                    if self.add_listener(fd, true, path).is_err() {
-                        return Err(());
-                    }
-                }
-                Err(e) => {
-                    crate::server_log!(Warning, "Failed opening Unix socket: {}", e);
-                    return Err(());
-                }
-            }
-        }
-        if self.listeners.is_empty() {
-            crate::server_log!(Warning, "Configured to not listen anywhere, exiting.");
-            return Err(());
         }
         Ok(())
     }

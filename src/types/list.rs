@@ -31,9 +31,9 @@
 //! `append_rdb_node` per node (validates listpacks, skips empty ones),
 //! `append_packed_values` for ziplist-based v9 nodes converted by the caller,
 //! or `push(.., false)` per element for RDB_TYPE_LIST.
-use crate::db::listpack::{Listpack, LpVal, Where};
+use crate::db::listpack::{lp_string_to_int64, Listpack, LpVal, Where};
 use crate::util::lzf;
-use crate::util::num::{ll2string, string2ll};
+use crate::util::num::ll2string;
 use std::cell::Cell;
 use std::collections::VecDeque;
 
@@ -150,11 +150,7 @@ pub struct Needle<'a> {
 
 impl<'a> Needle<'a> {
     pub fn new(bytes: &'a [u8]) -> Needle<'a> {
-        let int = if bytes.len() <= 20 {
-            string2ll(bytes)
-        } else {
-            None
-        };
+        let int = lp_string_to_int64(bytes);
         Needle { bytes, int }
     }
 
@@ -771,12 +767,10 @@ impl List {
         };
         let left = &mut self.nodes[a];
         if let (Data::Packed(dst), Data::Packed(src)) = (&mut left.data, &right.data) {
-            let mut buf = Vec::new();
-            let mut p = src.first();
-            while let Some(o) = p {
-                lpval_to_bytes(src.get(o), &mut buf);
-                dst.append(&buf);
-                p = src.next(o);
+            if !dst.merge(src) {
+                // Cannot happen below the 4 GB listpack limit; keep both.
+                self.nodes.insert(a + 1, right);
+                return;
             }
             left.count = dst.len() as u32;
             left.incompressible = false;
@@ -1257,10 +1251,8 @@ impl List {
     /// RDB_TYPE_LIST_QUICKLIST, converted by the caller).
     pub fn append_packed_values<'v, I: IntoIterator<Item = LpVal<'v>>>(&mut self, values: I) {
         let mut lp = Listpack::new();
-        let mut buf = Vec::new();
         for v in values {
-            lpval_to_bytes(v, &mut buf);
-            lp.append(&buf);
+            lp.append_val(v);
         }
         self.append_listpack(lp);
     }

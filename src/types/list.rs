@@ -29,8 +29,9 @@
 //! container and either its raw bytes or its LZF blob plus raw length (what
 //! `rdbSaveLzfBlob` writes); loading builds a list with `List::new`, then
 //! `append_rdb_node` per node (validates listpacks, skips empty ones),
-//! `append_packed_values` for ziplist-based v9 nodes converted by the caller,
-//! or `push(.., false)` per element for RDB_TYPE_LIST.
+//! `append_ziplist_node` for ziplist-based v9 nodes (RDB_TYPE_LIST_QUICKLIST),
+//! `push_ziplist_elements` for RDB_TYPE_LIST_ZIPLIST, or `push(.., false)`
+//! per element for RDB_TYPE_LIST.
 use crate::db::listpack::{lp_string_to_int64, Listpack, LpVal, Where};
 use crate::util::lzf;
 use crate::util::num::ll2string;
@@ -464,6 +465,11 @@ impl List {
     // ------------------------------------------------------------------
 
     fn insert_node(&mut self, at: usize, node: Node) {
+        if self.nodes.capacity() == 0 {
+            // Most lists have a single node: do not let VecDeque round the
+            // first allocation up to 4 nodes.
+            self.nodes.reserve_exact(1);
+        }
         self.nodes.insert(at, node);
     }
 
@@ -1208,13 +1214,16 @@ impl List {
                     return Err("Quicklist integrity check failed.");
                 }
                 let at = self.nodes.len();
-                self.nodes.push_back(Node {
-                    sz: data.len(),
-                    data: Data::Plain(data),
-                    count: 1,
-                    plain: true,
-                    incompressible: false,
-                });
+                self.insert_node(
+                    at,
+                    Node {
+                        sz: data.len(),
+                        data: Data::Plain(data),
+                        count: 1,
+                        plain: true,
+                        incompressible: false,
+                    },
+                );
                 self.count += 1;
                 self.fixup_compression(Some(at), 1);
                 Ok(())
@@ -1243,8 +1252,36 @@ impl List {
         }
         let at = self.nodes.len();
         self.count += node.count as usize;
-        self.nodes.push_back(node);
+        self.insert_node(at, node);
         self.fixup_compression(Some(at), 1);
+    }
+
+    /// Append a ziplist node of RDB_TYPE_LIST_QUICKLIST (RDB v9 and older):
+    /// deep-validated and converted to a listpack node (empty ones skipped).
+    pub fn append_ziplist_node(&mut self, zl: &[u8]) -> Result<(), &'static str> {
+        match crate::db::ziplist::to_listpack(zl) {
+            Some(lp) => {
+                self.append_listpack(lp);
+                Ok(())
+            }
+            None => Err("Ziplist integrity check failed."),
+        }
+    }
+
+    /// RDB_TYPE_LIST_ZIPLIST (a whole pre-3.2 list in one ziplist): every
+    /// element pushed at the tail (_listZiplistEntryConvertAndValidate).
+    pub fn push_ziplist_elements(&mut self, zl: &[u8]) -> Result<(), &'static str> {
+        let mut buf = Vec::new();
+        let ok = crate::db::ziplist::validate_with(zl, true, |v| {
+            lpval_to_bytes(v, &mut buf);
+            self.push(&buf, false);
+            true
+        });
+        if ok {
+            Ok(())
+        } else {
+            Err("List ziplist integrity check failed.")
+        }
     }
 
     /// A new tail node holding `values` in order (ziplist nodes of
@@ -1673,6 +1710,63 @@ mod tests {
         copy.append_packed_values([LpVal::Int(7), LpVal::Str(b"x")]);
         assert_eq!(copy.get(-2).unwrap(), b"7");
         check_invariants(&copy);
+    }
+
+    /// A ziplist as Redis 6 wrote it: strings and integers.
+    fn ziplist_of(items: &[&[u8]]) -> Vec<u8> {
+        let mut body = Vec::new();
+        let mut prevlen = 0usize;
+        let mut last_off = 10usize;
+        for it in items {
+            let start = body.len();
+            last_off = 10 + start;
+            if prevlen < 254 {
+                body.push(prevlen as u8);
+            } else {
+                body.push(0xFE);
+                body.extend_from_slice(&(prevlen as u32).to_le_bytes());
+            }
+            match std::str::from_utf8(it).ok().and_then(|t| t.parse::<i16>().ok()) {
+                Some(n) if n.to_string().as_bytes() == *it => {
+                    body.push(0xC0);
+                    body.extend_from_slice(&n.to_le_bytes());
+                }
+                _ => {
+                    assert!(it.len() < 64);
+                    body.push(it.len() as u8);
+                    body.extend_from_slice(it);
+                }
+            }
+            prevlen = body.len() - start;
+        }
+        let mut zl = Vec::new();
+        zl.extend_from_slice(&((10 + body.len() + 1) as u32).to_le_bytes());
+        zl.extend_from_slice(&(last_off as u32).to_le_bytes());
+        zl.extend_from_slice(&(items.len() as u16).to_le_bytes());
+        zl.extend_from_slice(&body);
+        zl.push(0xFF);
+        zl
+    }
+
+    #[test]
+    fn loads_v9_ziplist_quicklists() {
+        let mut l = List::new(-2, 0);
+        l.append_ziplist_node(&ziplist_of(&[b"a", b"300", b"hello"])).unwrap();
+        l.append_ziplist_node(&ziplist_of(&[])).unwrap();
+        l.append_ziplist_node(&ziplist_of(&[b"-7"])).unwrap();
+        assert_eq!(strs(&l), ["a", "300", "hello", "-7"]);
+        assert_eq!(l.node_count(), 2);
+        check_invariants(&l);
+        let mut bad = ziplist_of(&[b"a"]);
+        bad[11] = 60; // string length beyond the blob
+        assert!(l.append_ziplist_node(&bad).is_err());
+        // RDB_TYPE_LIST_ZIPLIST: elements pushed one by one (fill 2 → nodes of 2).
+        let mut l = List::new(2, 0);
+        l.push_ziplist_elements(&ziplist_of(&[b"x", b"1", b"y", b"2", b"z"]))
+            .unwrap();
+        assert_eq!(strs(&l), ["x", "1", "y", "2", "z"]);
+        assert_eq!(l.node_count(), 3);
+        assert!(l.push_ziplist_elements(&bad).is_err());
     }
 
     /// Random operations against a Vec model, with and without compression

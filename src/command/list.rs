@@ -378,7 +378,10 @@ pub fn lpos_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult 
         j += 1;
     }
     let reverse = rank < 0;
-    let rank = rank.unsigned_abs();
+    // RANK LONG_MIN: Redis's `rank = -rank` overflows and stays negative,
+    // so every match qualifies and the COUNT limit never triggers.
+    let rank_min = rank == i64::MIN;
+    let rank = if rank_min { 1 } else { rank.unsigned_abs() };
     let l = match list_read(srv, c.db, args.get(1))? {
         Some(l) => l,
         None => {
@@ -409,7 +412,7 @@ pub fn lpos_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult 
                 if deferred.is_some() {
                     arraylen += 1;
                     c.reply.int(matchindex);
-                    if count != 0 && matches - rank + 1 >= count as u64 {
+                    if count != 0 && !rank_min && matches - rank + 1 >= count as u64 {
                         return false;
                     }
                 } else {
@@ -937,6 +940,17 @@ mod tests {
         assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "count", "-1"]), "-ERR COUNT can't be negative\r\n");
         assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "maxlen", "x"]), "-ERR MAXLEN can't be negative\r\n");
         assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "rank"]), "-ERR syntax error\r\n");
+        // RANK LONG_MIN behaves as in Redis (overflowing negation).
+        let min = "-9223372036854775808";
+        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "rank", min]), ":7\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["lpos", "l", "c", "rank", min, "count", "1"]),
+            "*3\r\n:7\r\n:6\r\n:2\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["lpos", "l", "c", "rank", "-9223372036854775807", "count", "1"]),
+            "*0\r\n"
+        );
     }
 
     #[test]

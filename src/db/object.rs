@@ -10,6 +10,9 @@
 //!   OBJ_ENCODING_EMBSTR_SIZE_LIMIT), stored as an exact-size boxed slice;
 //! * `Raw`  — longer strings and strings that were modified in place
 //!   (APPEND, SETRANGE ...), stored in a growable buffer.
+//!
+//! Lists are `Value::List(Box<List>)`, a quicklist (`crate::types::list`),
+//! whose OBJECT ENCODING is always "quicklist" as in Redis 7.0.
 use crate::util::num::{ll2string, string2ll};
 use std::borrow::Cow;
 

@@ -12,6 +12,10 @@
 //! * `handle_clients_blocked_on_keys` walks each ready key's waiters in
 //!   arrival order (FIFO) and re-runs their commands through `call`, while the
 //!   key still exists; a served command propagates and notifies normally.
+//!   A waiter is only served when the key holds the type its command waits
+//!   for (from the command's ACL category: @list / @sortedset / @stream), so
+//!   e.g. MULTI; LPUSH k; DEL k; SET k; EXEC wakes nobody.
+//! * SWAPDB signals every blocked key of both dbs (scanDatabaseForReadyKeys).
 //! * Timeouts (absolute ms, 0 = never) are checked every loop turn, and the
 //!   loop wakes up in time for the nearest one (sub-second precision).
 use super::Server;

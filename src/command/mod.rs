@@ -15,9 +15,11 @@ use crate::error::CmdResult;
 use crate::server::Server;
 use std::collections::HashMap;
 
+pub mod bitops;
 pub mod connection;
 pub mod debug;
 pub mod generic;
+pub mod hyperloglog;
 pub mod multi;
 pub mod pubsub;
 pub mod server_cmds;
@@ -229,9 +231,11 @@ macro_rules! cmd {
     };
 }
 
+use bitops as bit;
 use connection as conn;
 use debug as dbg;
 use generic as gen;
+use hyperloglog as hll;
 use multi as mul;
 use pubsub as ps;
 use server_cmds as srv;
@@ -268,6 +272,20 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     cmd!("substr", st::getrange_command, 4, "readonly", 1, 1, 1, "@read @string @slow"),
     cmd!("setrange", st::setrange_command, 4, "write denyoom", 1, 1, 1, "@write @string @slow"),
     cmd!("lcs", st::lcs_command, -3, "readonly", 1, 2, 1, "@read @string @slow"),
+    // --- bitmaps (bitops.rs) ---
+    cmd!("setbit", bit::setbit_command, 4, "write denyoom", 1, 1, 1, "@write @bitmap @slow"),
+    cmd!("getbit", bit::getbit_command, 3, "readonly fast", 1, 1, 1, "@read @bitmap @fast"),
+    cmd!("bitcount", bit::bitcount_command, -2, "readonly", 1, 1, 1, "@read @bitmap @slow"),
+    cmd!("bitpos", bit::bitpos_command, -3, "readonly", 1, 1, 1, "@read @bitmap @slow"),
+    cmd!("bitop", bit::bitop_command, -4, "write denyoom", 2, -1, 1, "@write @bitmap @slow"),
+    cmd!("bitfield", bit::bitfield_command, -2, "write denyoom", 1, 1, 1, "@write @bitmap @slow"),
+    cmd!("bitfield_ro", bit::bitfield_ro_command, -2, "readonly fast", 1, 1, 1, "@read @bitmap @fast"),
+    // --- hyperloglog (hyperloglog.rs) ---
+    cmd!("pfadd", hll::pfadd_command, -2, "write denyoom fast", 1, 1, 1, "@write @hyperloglog @fast"),
+    cmd!("pfcount", hll::pfcount_command, -2, "readonly may_replicate", 1, -1, 1, "@read @hyperloglog @slow"),
+    cmd!("pfmerge", hll::pfmerge_command, -2, "write denyoom", 1, -1, 1, "@write @hyperloglog @slow"),
+    cmd!("pfselftest", hll::pfselftest_command, 1, "admin", 0, 0, 0, "@hyperloglog @admin @slow @dangerous"),
+    cmd!("pfdebug", hll::pfdebug_command, 3, "write denyoom admin", 2, 2, 1, "@write @hyperloglog @admin @slow @dangerous"),
     // --- keyspace (generic.rs) ---
     cmd!("del", gen::del_command, -2, "write", 1, -1, 1, "@keyspace @write @slow"),
     cmd!("unlink", gen::unlink_command, -2, "write fast", 1, -1, 1, "@keyspace @write @fast"),

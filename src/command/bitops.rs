@@ -714,10 +714,14 @@ pub fn bitop_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult
     };
     let len = res.len();
     if len > 0 {
-        let existed = srv.key_exists(db, target);
-        srv.set_key(db, target, Value::Str(StrVal::Raw(res)), false);
-        if !existed {
+        // Redis's setKey: overwrite (dropping the TTL) or dbAdd ("new").
+        if srv.key_exists(db, target) {
+            srv.set_key(db, target, Value::Str(StrVal::Raw(res)), false);
+        } else {
+            let lru = srv.lru_clock;
+            srv.dbs[db].add(target, Obj::new(Value::Str(StrVal::Raw(res)), lru));
             srv.notify_keyspace_event(notify::NEW, "new", target, db);
+            srv.signal_modified_key(db, target);
         }
         srv.notify_keyspace_event(notify::STRING, "set", target, db);
         srv.dirty += 1;
@@ -919,4 +923,319 @@ pub fn bitfield_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
 /// BITFIELD_RO key [GET type offset ...]
 pub fn bitfield_ro_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult {
     bitfield_generic(srv, c, args, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::OwnedArgs;
+
+    const MAX: i64 = 512 * 1024 * 1024;
+
+    #[test]
+    fn bit_offsets_follow_get_bit_offset_from_argument() {
+        assert_eq!(get_bit_offset(b"0", false, 0, false, MAX), Ok(0));
+        assert_eq!(get_bit_offset(b"4294967295", false, 0, false, MAX), Ok(4294967295));
+        // offset / 8 must stay below proto-max-bulk-len (512MB → 2^32 bits).
+        assert_eq!(get_bit_offset(b"4294967296", false, 0, false, MAX), Err(BIT_OFFSET_ERR));
+        // ... unless the master says so.
+        assert_eq!(get_bit_offset(b"4294967296", false, 0, true, MAX), Ok(4294967296));
+        assert_eq!(get_bit_offset(b"15", false, 0, false, 2), Ok(15));
+        assert_eq!(get_bit_offset(b"16", false, 0, false, 2), Err(BIT_OFFSET_ERR));
+        for bad in [&b"-1"[..], b"", b"x", b"01", b"-0", b" 1", b"1.0", b"#1"] {
+            assert_eq!(get_bit_offset(bad, false, 0, false, MAX), Err(BIT_OFFSET_ERR));
+        }
+        // #N form (BITFIELD only): N × width.
+        assert_eq!(get_bit_offset(b"#3", true, 8, false, MAX), Ok(24));
+        assert_eq!(get_bit_offset(b"#0", true, 5, false, MAX), Ok(0));
+        assert_eq!(get_bit_offset(b"#-1", true, 8, false, MAX), Err(BIT_OFFSET_ERR));
+        assert_eq!(get_bit_offset(b"#", true, 8, false, MAX), Err(BIT_OFFSET_ERR));
+        // Real Redis: 2^61 × 8 wraps to 0 and is accepted; 2^60 × 8 = 2^63
+        // wraps negative and is refused.
+        assert_eq!(get_bit_offset(b"#2305843009213693952", true, 8, false, MAX), Ok(0));
+        assert_eq!(
+            get_bit_offset(b"#1152921504606846976", true, 8, false, MAX),
+            Err(BIT_OFFSET_ERR)
+        );
+    }
+
+    #[test]
+    fn bitfield_types() {
+        assert_eq!(get_bitfield_type(b"i8"), Ok((true, 8)));
+        assert_eq!(get_bitfield_type(b"u1"), Ok((false, 1)));
+        assert_eq!(get_bitfield_type(b"i64"), Ok((true, 64)));
+        assert_eq!(get_bitfield_type(b"u63"), Ok((false, 63)));
+        assert_eq!(get_bitfield_type(b"i8\0junk"), Ok((true, 8)));
+        for bad in [&b"u64"[..], b"i65", b"i0", b"u0", b"i08", b"I8", b"x8", b"", b"i", b"i-1", b"i8 "] {
+            assert_eq!(get_bitfield_type(bad), Err(BITFIELD_TYPE_ERR), "{:?}", bad);
+        }
+    }
+
+    fn naive_bit(s: &[u8], i: u64) -> bool {
+        s[(i >> 3) as usize] & (0x80 >> (i & 7)) != 0
+    }
+
+    #[test]
+    fn scans_match_a_naive_implementation() {
+        let mut rng = crate::util::rand::Rng::new(7);
+        for _ in 0..300 {
+            let len = rng.gen_index(40) + 1;
+            let mut s = vec![0u8; len];
+            let fill = [0u8, 0xff][rng.gen_index(2)];
+            for b in s.iter_mut() {
+                *b = if rng.gen_index(4) == 0 { rng.next_u32() as u8 } else { fill };
+            }
+            let nbits = (len * 8) as u64;
+            let a = rng.gen_range(nbits);
+            let b = a + rng.gen_range(nbits - a);
+            let want_count = (a..=b).filter(|&i| naive_bit(&s, i)).count() as u64;
+            assert_eq!(count_bits_range(&s, a, b), want_count);
+            for bit in [false, true] {
+                let want = (a..=b).find(|&i| naive_bit(&s, i) == bit);
+                assert_eq!(find_bit(&s, bit, a, b), want, "{:?} {} {} {}", s, bit, a, b);
+            }
+            assert_eq!(popcount(&s), (0..nbits).filter(|&i| naive_bit(&s, i)).count() as u64);
+        }
+    }
+
+    #[test]
+    fn bitfield_get_set_roundtrip_unaligned() {
+        let mut buf = vec![0u8; 16];
+        set_unsigned_bitfield(&mut buf, 7, 5, 23);
+        assert_eq!(&buf[..2], &[0b0000_0001, 0b0111_0000]);
+        assert_eq!(get_unsigned_bitfield(&buf, 7, 5), 23);
+        set_unsigned_bitfield(&mut buf, 13, 64, 0x8123_4567_89ab_cdef);
+        assert_eq!(get_unsigned_bitfield(&buf, 13, 64), 0x8123_4567_89ab_cdef);
+        assert_eq!(get_signed_bitfield(&buf, 13, 64), 0x8123_4567_89ab_cdefu64 as i64);
+        set_unsigned_bitfield(&mut buf, 3, 4, 0b1010);
+        assert_eq!(get_signed_bitfield(&buf, 3, 4), -6);
+        // Reads past the end are zero-padded.
+        assert_eq!(get_unsigned_bitfield(&[0xff], 4, 8), 0xf0);
+    }
+
+    #[test]
+    fn overflow_rules_match_redis() {
+        use Overflow::*;
+        // Values from unit/bitfield.tcl.
+        assert_eq!(check_unsigned_overflow(100, 257, 8, Wrap), (1, 101));
+        assert_eq!(check_unsigned_overflow(101, 255, 8, Wrap), (1, 100));
+        assert_eq!(check_unsigned_overflow(100, 257, 8, Sat), (1, 255));
+        assert_eq!(check_unsigned_overflow(255, -255, 8, Sat), (0, 0));
+        assert_eq!(check_unsigned_overflow(0, -1, 8, Sat), (-1, 0));
+        assert_eq!(check_unsigned_overflow(0, -1, 8, Wrap), (-1, 255));
+        assert_eq!(check_unsigned_overflow(u64::MAX, 0, 8, Wrap), (1, 255));
+        assert_eq!(check_unsigned_overflow(5, 3, 8, Fail), (0, 0));
+        assert_eq!(check_signed_overflow(100, 257, 8, Wrap), (1, 101));
+        assert_eq!(check_signed_overflow(100, 257, 8, Sat), (1, 127));
+        assert_eq!(check_signed_overflow(100, -255, 8, Sat), (-1, -128));
+        assert_eq!(check_signed_overflow(-128, -1, 8, Wrap), (-1, 127));
+        assert_eq!(check_signed_overflow(255, 0, 8, Wrap), (1, -1));
+        assert_eq!(check_signed_overflow(i64::MAX, 1, 64, Wrap), (1, i64::MIN));
+        assert_eq!(check_signed_overflow(i64::MIN, -1, 64, Sat), (-1, i64::MIN));
+        assert_eq!(check_signed_overflow(i64::MAX, i64::MIN, 64, Fail), (0, 0));
+        assert_eq!(check_signed_overflow(-1, i64::MIN, 64, Fail).0, -1);
+    }
+
+    // ---- command level ----
+
+    struct Harness {
+        srv: Server,
+        c: Client,
+    }
+
+    impl Harness {
+        fn new() -> Harness {
+            let srv = Server::new(crate::config::Config::default(), "test".into(), false)
+                .expect("server");
+            Harness { srv, c: Client::fake() }
+        }
+
+        fn run(&mut self, items: &[&[u8]]) -> String {
+            self.c.reply.buf.clear();
+            self.c.reply.sent = 0;
+            let o = OwnedArgs::from_slices(items);
+            let a = o.args();
+            let idx = self.srv.commands.lookup(a.get(0)).expect("command");
+            self.c.last_cmd = self.srv.commands.cmds[idx].full_name;
+            let h = self.srv.commands.cmds[idx].def.handler;
+            if let Err(e) = h(&mut self.srv, &mut self.c, &a) {
+                self.c.reply.error(e.text());
+            }
+            String::from_utf8_lossy(&self.c.reply.buf).into_owned()
+        }
+
+        fn r(&mut self, cmd: &str) -> String {
+            let parts: Vec<&[u8]> = cmd.split(' ').map(|s| s.as_bytes()).collect();
+            self.run(&parts)
+        }
+
+        fn get(&self, key: &str) -> Option<Vec<u8>> {
+            match &self.srv.dbs[0].dict.get(key.as_bytes())?.val {
+                Value::Str(s) => Some(s.as_bytes().into_owned()),
+                #[allow(unreachable_patterns)]
+                _ => None,
+            }
+        }
+
+        fn encoding(&self, key: &str) -> &'static str {
+            self.srv.dbs[0]
+                .dict
+                .get(key.as_bytes())
+                .map(|o| o.val.encoding_name())
+                .unwrap_or("none")
+        }
+    }
+
+    #[test]
+    fn setbit_getbit_and_dirty() {
+        let mut h = Harness::new();
+        let d0 = h.srv.dirty;
+        assert_eq!(h.r("setbit k 7 1"), ":0\r\n");
+        assert_eq!(h.get("k").unwrap(), vec![1]);
+        assert_eq!(h.encoding("k"), "raw");
+        assert_eq!(h.r("setbit k 7 1"), ":1\r\n");
+        assert_eq!(h.srv.dirty, d0 + 1, "no change, no dirty");
+        assert_eq!(h.r("setbit k 100 0"), ":0\r\n");
+        assert_eq!(h.srv.dirty, d0 + 2, "growing counts as a change");
+        assert_eq!(h.get("k").unwrap().len(), 13);
+        assert_eq!(h.r("getbit k 7"), ":1\r\n");
+        assert_eq!(h.r("getbit k 1000000"), ":0\r\n");
+        assert_eq!(h.r("getbit nokey 3"), ":0\r\n");
+        assert_eq!(h.r("getbit k -1"), "-ERR bit offset is not an integer or out of range\r\n");
+        assert_eq!(h.r("setbit k 0 2"), "-ERR bit is not an integer or out of range\r\n");
+        assert_eq!(h.r("setbit k 0 -1"), "-ERR bit is not an integer or out of range\r\n");
+        assert_eq!(h.r("setbit k x 1"), "-ERR bit offset is not an integer or out of range\r\n");
+        assert_eq!(
+            h.r("setbit k 4294967296 1"),
+            "-ERR bit offset is not an integer or out of range\r\n"
+        );
+        // An int-encoded value is read as its decimal text ("1" = 0x31) and
+        // becomes raw once SETBIT touched it, even without a change.
+        h.r("set n 1");
+        assert_eq!(h.encoding("n"), "int");
+        assert_eq!(h.r("getbit n 2"), ":1\r\n");
+        assert_eq!(h.r("setbit n 2 1"), ":1\r\n");
+        assert_eq!(h.encoding("n"), "raw");
+    }
+
+    #[test]
+    fn bitcount_and_bitpos_replies() {
+        let mut h = Harness::new();
+        h.r("set s foobar");
+        assert_eq!(h.r("bitcount s"), ":26\r\n");
+        assert_eq!(h.r("bitcount s 1 1"), ":6\r\n");
+        assert_eq!(h.r("bitcount s 5 30 bit"), ":17\r\n");
+        assert_eq!(h.r("bitcount s -2 1"), ":0\r\n");
+        assert_eq!(h.r("bitcount s 0"), "-ERR syntax error\r\n");
+        assert_eq!(h.r("bitcount s 0 1 bits"), "-ERR syntax error\r\n");
+        // start > end (both negative) answers before the unit is looked at.
+        assert_eq!(h.r("bitcount s -1 -2 bits"), ":0\r\n");
+        assert_eq!(h.r("bitcount s a b"), "-ERR value is not an integer or out of range\r\n");
+        // A missing key answers 0 whatever the arguments.
+        assert_eq!(h.r("bitcount nokey 0"), ":0\r\n");
+        assert_eq!(h.r("bitpos nokey 0"), ":0\r\n");
+        assert_eq!(h.r("bitpos nokey 1"), ":-1\r\n");
+        assert_eq!(h.r("bitpos s 2"), "-ERR The bit argument must be 1 or 0.\r\n");
+        assert_eq!(h.r("bitpos s x"), "-ERR value is not an integer or out of range\r\n");
+        assert_eq!(h.r("bitpos s 1 0 x y"), "-ERR syntax error\r\n");
+        h.run(&[b"set", b"ff", b"\xff\xff\xff"]);
+        assert_eq!(h.r("bitpos ff 0"), ":24\r\n");
+        assert_eq!(h.r("bitpos ff 0 0"), ":24\r\n");
+        assert_eq!(h.r("bitpos ff 0 0 -1"), ":-1\r\n");
+        assert_eq!(h.r("bitpos ff 0 5"), ":-1\r\n");
+        h.run(&[b"set", b"m", b"\x00\xff\x00"]);
+        assert_eq!(h.r("bitpos m 1 8 8 bit"), ":8\r\n");
+        assert_eq!(h.r("bitpos m 0 8 -1 bit"), ":16\r\n");
+        assert_eq!(h.r("bitpos m 1 2 200"), ":-1\r\n");
+        h.r("set e x");
+        h.run(&[b"set", b"e", b""]);
+        assert_eq!(h.r("bitpos e 0"), ":-1\r\n");
+    }
+
+    #[test]
+    fn bitop_results_and_destination() {
+        let mut h = Harness::new();
+        h.run(&[b"set", b"a", b"\x01\x02\xff\xff"]);
+        h.run(&[b"set", b"b", b"\x01\x02\xff"]);
+        assert_eq!(h.r("bitop and r a b"), ":4\r\n");
+        assert_eq!(h.get("r").unwrap(), b"\x01\x02\xff\x00");
+        assert_eq!(h.encoding("r"), "raw");
+        h.r("bitop or r a b");
+        assert_eq!(h.get("r").unwrap(), b"\x01\x02\xff\xff");
+        h.r("bitop xor r a b nokey");
+        assert_eq!(h.get("r").unwrap(), b"\x00\x00\x00\xff");
+        h.r("bitop not r b");
+        assert_eq!(h.get("r").unwrap(), b"\xfe\xfd\x00");
+        h.r("set i1 1");
+        h.r("set i2 2");
+        assert_eq!(h.r("bitop xor r i1 i2 i1"), ":1\r\n");
+        assert_eq!(h.get("r").unwrap(), b"2");
+        // All inputs empty: the destination is deleted.
+        h.r("pexpire r 100000");
+        let d = h.srv.dirty;
+        assert_eq!(h.r("bitop or r nokey"), ":0\r\n");
+        assert!(h.get("r").is_none());
+        assert_eq!(h.srv.dirty, d + 1);
+        assert_eq!(h.r("bitop or r nokey"), ":0\r\n");
+        assert_eq!(h.srv.dirty, d + 1);
+        // The destination's TTL is dropped.
+        h.r("set t x");
+        h.r("pexpire t 100000");
+        h.r("bitop not t a");
+        assert_eq!(h.srv.dbs[0].get_expire(b"t"), None);
+        assert_eq!(h.r("bitop nand r a"), "-ERR syntax error\r\n");
+        assert_eq!(
+            h.r("bitop not r a b"),
+            "-ERR BITOP NOT must be called with a single source key.\r\n"
+        );
+    }
+
+    #[test]
+    fn bitfield_replies_and_errors() {
+        let mut h = Harness::new();
+        assert_eq!(h.r("bitfield bits set i8 0 255 set i8 0 100 get i8 0"), "*3\r\n:0\r\n:-1\r\n:100\r\n");
+        h.r("del bits");
+        assert_eq!(h.r("bitfield bits set u8 0 255 incrby u8 0 100 get u8 0"), "*3\r\n:0\r\n:99\r\n:99\r\n");
+        assert_eq!(h.r("bitfield bits"), "*0\r\n");
+        assert_eq!(
+            h.r("bitfield bits overflow fail incrby u8 0 1000 overflow sat incrby u8 0 1000"),
+            "*2\r\n$-1\r\n:255\r\n"
+        );
+        h.r("bitfield x set u8 #0 65 set u8 #1 66 set u8 #2 67");
+        assert_eq!(h.get("x").unwrap(), b"ABC");
+        assert_eq!(
+            h.r("bitfield mystring SET i8 0 10 SET i8 64 10 INCRBY i8 10 99900"),
+            "*3\r\n:0\r\n:0\r\n:60\r\n"
+        );
+        h.r("set n 1");
+        assert_eq!(h.r("bitfield n get u1 0"), "*1\r\n:0\r\n");
+        assert_eq!(h.encoding("n"), "int", "GET-only BITFIELD does not unshare");
+        assert_eq!(h.r("bitfield k overflow"), "-ERR syntax error\r\n");
+        assert_eq!(h.r("bitfield k get u8"), "-ERR syntax error\r\n");
+        assert_eq!(h.r("bitfield k overflow foo get u8 0"), "-ERR Invalid OVERFLOW type specified\r\n");
+        assert_eq!(
+            h.r("bitfield k get u64 0"),
+            "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n"
+        );
+        assert_eq!(h.r("bitfield k set u8 0 x"), "-ERR value is not an integer or out of range\r\n");
+        assert_eq!(h.r("bitfield_ro bits get u8 0"), "*1\r\n:255\r\n");
+        assert_eq!(
+            h.r("bitfield_ro bits set u8 0 100 get u8 0"),
+            "-ERR BITFIELD_RO only supports the GET subcommand\r\n"
+        );
+        assert!(h.get("k").is_none(), "failed parsing leaves the key alone");
+        // A FAIL on a new key still creates it, but counts no change.
+        let d = h.srv.dirty;
+        assert_eq!(h.r("bitfield c overflow fail set u2 0 7"), "*1\r\n$-1\r\n");
+        assert_eq!(h.get("c").unwrap(), vec![0]);
+        assert_eq!(h.srv.dirty, d);
+        // INCRBY by 0: not a change; SET to the same value: not a change.
+        h.r("bitfield z set i5 0 1");
+        let d = h.srv.dirty;
+        h.r("bitfield z set i5 0 1");
+        h.r("bitfield z incrby i5 0 0");
+        assert_eq!(h.srv.dirty, d);
+        h.r("bitfield z set i5 90 0");
+        assert_eq!(h.srv.dirty, d + 1, "growth counts");
+    }
 }

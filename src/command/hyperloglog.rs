@@ -964,3 +964,362 @@ pub fn pfdebug_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResu
     srv.dirty += dirty;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::OwnedArgs;
+
+    fn unhex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    fn fnv(b: &[u8]) -> u64 {
+        let mut h: u64 = 0xcbf29ce484222325;
+        for &x in b {
+            h = (h ^ x as u64).wrapping_mul(0x100000001b3);
+        }
+        h
+    }
+
+    fn add_all(v: &mut Vec<u8>, items: impl Iterator<Item = String>) -> bool {
+        let mut changed = false;
+        for e in items {
+            changed |= hll_add(v, e.as_bytes(), 3000).unwrap();
+        }
+        if changed {
+            invalidate_cache(v);
+        }
+        changed
+    }
+
+    #[test]
+    fn empty_hll_layout() {
+        let v = create_hll();
+        assert_eq!(v, unhex("48594c4c0100000000000000000000007fff"));
+        assert!(is_hll(&v));
+        assert_eq!(hll_count(&v), Ok(0));
+        assert_eq!(sparse_decode(&v[HLL_HDR_SIZE..]), "Z:16384");
+    }
+
+    #[test]
+    fn byte_identical_to_redis_sparse() {
+        // GET after `PFADD h a b c` and after PFCOUNT, from Redis 7.0.15.
+        let mut v = create_hll();
+        add_all(&mut v, ["a", "b", "c"].iter().map(|s| s.to_string()));
+        assert_eq!(v, unhex("48594c4c01000000000000000000008060f38050b1844bfb80425a"));
+        assert_eq!(hll_count(&v), Ok(3));
+        let mut v = create_hll();
+        add_all(&mut v, std::iter::once(String::new()));
+        assert_eq!(v, unhex("48594c4c01000000000000000000008057318468cc"));
+        // 200 elements: still sparse, 507 bytes.
+        let mut v = create_hll();
+        add_all(&mut v, (0..200).map(|i| i.to_string()));
+        assert_eq!(v.len(), 507);
+        assert_eq!(fnv(&v), 0x2b0dacc41d4dc15);
+        assert_eq!(hll_count(&v), Ok(201));
+        assert!(sparse_decode(&v[16..]).starts_with("Z:116 v:3,1 Z:71 v:5,1 Z:152 v:2,1 z:33"));
+    }
+
+    #[test]
+    fn byte_identical_to_redis_dense_and_merge() {
+        let mut h = create_hll();
+        for i in (0..20000).step_by(1000) {
+            add_all(&mut h, (i..i + 1000).map(|j| j.to_string()));
+        }
+        assert_eq!(h.len(), HLL_DENSE_SIZE);
+        assert_eq!(fnv(&h), 0x2db57983d14477e6);
+        assert_eq!(hll_count(&h), Ok(19891));
+        let mut h2 = create_hll();
+        add_all(&mut h2, (0..1000).map(|i| format!("x{}", i)));
+        assert_eq!((h2.len(), fnv(&h2)), (1877, 0xcec46daf4176a1e5));
+        assert_eq!(hll_count(&h2), Ok(1001));
+        let mut max = [0u8; HLL_REGISTERS];
+        hll_merge(&mut max, &h).unwrap();
+        hll_merge(&mut max, &h2).unwrap();
+        assert_eq!(hll_count_raw(&max), 20898);
+    }
+
+    #[test]
+    fn large_cardinality_estimate_matches_redis() {
+        let mut v = create_hll();
+        let mut histo_input = Vec::new();
+        for j in 0..1_000_000u32 {
+            histo_input.clear();
+            histo_input.extend_from_slice(j.to_string().as_bytes());
+            hll_add(&mut v, &histo_input, 3000).unwrap();
+        }
+        assert_eq!(hll_count(&v), Ok(1009972));
+    }
+
+    #[test]
+    fn sparse_and_dense_agree() {
+        let mut rng = Rng::new(3);
+        for n in [0usize, 1, 10, 100, 1000] {
+            let mut s = create_hll();
+            let mut d = create_hll();
+            sparse_to_dense(&mut d).unwrap();
+            assert_eq!(d.len(), HLL_DENSE_SIZE);
+            for _ in 0..n {
+                let e = rng.next_u64().to_le_bytes();
+                assert_eq!(hll_add(&mut s, &e, 1 << 20), hll_add(&mut d, &e, 1 << 20));
+            }
+            assert_eq!(s[4], HLL_SPARSE);
+            assert_eq!(hll_count(&s), hll_count(&d));
+            let mut s2 = s.clone();
+            sparse_to_dense(&mut s2).unwrap();
+            assert_eq!(&s2[16..], &d[16..]);
+        }
+    }
+
+    #[test]
+    fn promotion_rules() {
+        // Growing past hll-sparse-max-bytes promotes.
+        let mut v = create_hll();
+        let mut i = 0;
+        while v[4] == HLL_SPARSE {
+            hll_add(&mut v, i.to_string().as_bytes(), 100).unwrap();
+            i += 1;
+            assert!(v.len() <= 100 || v[4] == HLL_DENSE);
+        }
+        assert_eq!(v.len(), HLL_DENSE_SIZE);
+        // A value above 32 promotes at once.
+        let mut v = create_hll();
+        assert_eq!(sparse_set(&mut v, 5, 33, 3000), Ok(true));
+        assert_eq!(v[4], HLL_DENSE);
+        assert_eq!(dense_get(&v[16..], 5), 33);
+        // VAL splitting and merging of equal neighbours.
+        let mut v = create_hll();
+        sparse_set(&mut v, 10, 2, 3000).unwrap();
+        sparse_set(&mut v, 11, 2, 3000).unwrap();
+        assert_eq!(sparse_decode(&v[16..]), "z:10 v:2,2 Z:16372");
+        sparse_set(&mut v, 11, 3, 3000).unwrap();
+        assert_eq!(sparse_decode(&v[16..]), "z:10 v:2,1 v:3,1 Z:16372");
+        assert_eq!(sparse_set(&mut v, 11, 3, 3000), Ok(false));
+        sparse_set(&mut v, 0, 1, 3000).unwrap();
+        assert_eq!(sparse_decode(&v[16..]), "v:1,1 z:9 v:2,1 v:3,1 Z:16372");
+    }
+
+    #[test]
+    fn dense_register_packing() {
+        let mut regs = vec![0u8; HLL_DENSE_SIZE - HLL_HDR_SIZE];
+        let mut rng = Rng::new(9);
+        let vals: Vec<u8> = (0..HLL_REGISTERS).map(|_| (rng.next_u32() & 63) as u8).collect();
+        for (i, &x) in vals.iter().enumerate() {
+            dense_set(&mut regs, i, x);
+        }
+        for (i, &x) in vals.iter().enumerate() {
+            assert_eq!(dense_get(&regs, i), x);
+        }
+        let mut histo = [0u64; 64];
+        dense_reg_histo(&regs, &mut histo);
+        for (val, &n) in histo.iter().enumerate() {
+            assert_eq!(n, vals.iter().filter(|&&x| x as usize == val).count() as u64);
+        }
+        assert!(hll_selftest(&mut rng, 3000, 2, 20_000).is_ok());
+    }
+
+    #[test]
+    fn estimator_edge_cases() {
+        let mut histo = [0u64; 64];
+        histo[0] = HLL_REGISTERS as u64;
+        assert_eq!(hll_count_histo(&histo), 0);
+        // Only huge registers: z = 0, llroundl(inf) → LLONG_MIN → 2^63.
+        let mut histo = [0u64; 64];
+        histo[60] = HLL_REGISTERS as u64;
+        assert_eq!(hll_count_histo(&histo), 1 << 63);
+        let mut histo = [0u64; 64];
+        histo[51] = 1;
+        histo[0] = HLL_REGISTERS as u64 - 1;
+        assert!(hll_count_histo(&histo) > 0);
+    }
+
+    #[test]
+    fn corrupted_values_never_panic() {
+        assert!(!is_hll(b"HYLL"));
+        assert!(!is_hll(b"HYLX\x01\0\0\0\0\0\0\0\0\0\0\0"));
+        assert!(!is_hll(b"HYLL\x02\0\0\0\0\0\0\0\0\0\0\0"));
+        assert!(!is_hll(b"HYLL\x00\0\0\0\0\0\0\0\0\0\0\0\x7f\xff"));
+        // Extra bytes at the tail (unit/hyperloglog "Additional at tail").
+        let mut v = create_hll();
+        add_all(&mut v, ["a", "b", "c"].iter().map(|s| s.to_string()));
+        v.extend_from_slice(b"hello");
+        assert_eq!(hll_count(&v), Err(Corrupt));
+        assert_eq!(hll_merge(&mut [0u8; HLL_REGISTERS], &v), Err(Corrupt));
+        assert_eq!(sparse_to_dense(&mut v.clone()), Err(Corrupt));
+        // A VAL run that would pass register 16383 is never written.
+        let mut v = create_hll();
+        v.truncate(16);
+        v.extend_from_slice(&[0x7f, 0xfe, 0x83, 0x83]); // XZERO:16383, VAL:1,4 ×2
+        assert_eq!(sparse_to_dense(&mut v.clone()), Err(Corrupt));
+        assert_eq!(hll_merge(&mut [0u8; HLL_REGISTERS], &v), Err(Corrupt));
+        // An XZERO cut by the end reads a zero second byte, as Redis does.
+        let mut v = create_hll();
+        v.truncate(17);
+        assert_eq!(sparse_decode(&v[16..]), "Z:16129");
+        let _ = sparse_set(&mut v, 3, 2, 3000);
+        // Many XZEROs (the CVE-2025-32023 shape): rejected, no overflow.
+        let mut v = create_hll();
+        v.truncate(16);
+        for _ in 0..140_000 {
+            v.extend_from_slice(&[0x7f, 0xff]);
+        }
+        v.push(0x80);
+        assert_eq!(sparse_to_dense(&mut v.clone()), Err(Corrupt));
+        assert_eq!(hll_count(&v), Err(Corrupt));
+        assert_eq!(hll_merge(&mut [0u8; HLL_REGISTERS], &v), Err(Corrupt));
+        // Random corruption of valid values.
+        let mut rng = Rng::new(11);
+        for round in 0..400 {
+            let mut v = create_hll();
+            let n = rng.gen_index(if round % 4 == 0 { 3000 } else { 300 });
+            for _ in 0..n {
+                hll_add(&mut v, &rng.next_u64().to_le_bytes(), 3000).unwrap();
+            }
+            for _ in 0..1 + rng.gen_index(5) {
+                let pos = rng.gen_index(v.len());
+                v[pos] = rng.next_u32() as u8;
+            }
+            if !is_hll(&v) {
+                continue;
+            }
+            let _ = hll_count(&v);
+            let _ = hll_merge(&mut [0u8; HLL_REGISTERS], &v);
+            let _ = sparse_decode(&v[16..]);
+            let mut w = v.clone();
+            for _ in 0..20 {
+                let _ = hll_add(&mut w, &rng.next_u64().to_le_bytes(), 3000);
+            }
+            let _ = sparse_to_dense(&mut w);
+        }
+    }
+
+    // ---- command level ----
+
+    struct Harness {
+        srv: Server,
+        c: Client,
+    }
+
+    impl Harness {
+        fn new() -> Harness {
+            let srv = Server::new(crate::config::Config::default(), "test".into(), false)
+                .expect("server");
+            Harness { srv, c: Client::fake() }
+        }
+
+        fn run(&mut self, items: &[&[u8]]) -> String {
+            self.c.reply.buf.clear();
+            self.c.reply.sent = 0;
+            let o = OwnedArgs::from_slices(items);
+            let a = o.args();
+            let idx = self.srv.commands.lookup(a.get(0)).expect("command");
+            self.c.last_cmd = self.srv.commands.cmds[idx].full_name;
+            let h = self.srv.commands.cmds[idx].def.handler;
+            if let Err(e) = h(&mut self.srv, &mut self.c, &a) {
+                self.c.reply.error(e.text());
+            }
+            String::from_utf8_lossy(&self.c.reply.buf).into_owned()
+        }
+
+        fn r(&mut self, cmd: &str) -> String {
+            let parts: Vec<&[u8]> = cmd.split(' ').map(|s| s.as_bytes()).collect();
+            self.run(&parts)
+        }
+
+        fn get(&self, key: &str) -> Vec<u8> {
+            match &self.srv.dbs[0].dict.get(key.as_bytes()).expect("key").val {
+                Value::Str(s) => s.as_bytes().into_owned(),
+                #[allow(unreachable_patterns)]
+                _ => panic!("not a string"),
+            }
+        }
+    }
+
+    #[test]
+    fn pfadd_pfcount_cache_and_dirty() {
+        let mut h = Harness::new();
+        let d0 = h.srv.dirty;
+        assert_eq!(h.r("pfadd hll"), ":1\r\n");
+        assert_eq!(h.get("hll")[15], 0x80);
+        assert_eq!(h.srv.dirty, d0 + 1);
+        assert_eq!(h.r("pfcount hll"), ":0\r\n");
+        assert_eq!(h.r("pfadd hll a b c"), ":1\r\n");
+        assert_eq!(h.r("pfadd hll a b c"), ":0\r\n");
+        let d = h.srv.dirty;
+        assert_eq!(h.r("pfcount hll"), ":3\r\n");
+        assert_eq!(h.srv.dirty, d + 1, "caching the cardinality is a change");
+        assert_eq!(h.get("hll")[8..16], [3, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(h.r("pfcount hll"), ":3\r\n");
+        assert_eq!(h.srv.dirty, d + 1, "cached: no change");
+        h.r("pfadd hll a b c");
+        assert_eq!(h.get("hll")[15], 0x00);
+        h.r("pfadd hll 1 2 3");
+        assert_eq!(h.get("hll")[15], 0x80);
+        assert_eq!(h.r("pfcount nokey"), ":0\r\n");
+        assert_eq!(h.r("pfcount hll nokey hll"), ":6\r\n");
+    }
+
+    #[test]
+    fn pfmerge_and_pfdebug() {
+        let mut h = Harness::new();
+        h.r("pfadd h1 a b c");
+        h.r("pfadd h2 b c d");
+        h.r("pfadd h3 c d e");
+        assert_eq!(h.r("pfmerge h h1 h2 h3"), "+OK\r\n");
+        assert_eq!(h.r("pfcount h"), ":5\r\n");
+        assert_eq!(h.r("pfmerge empty"), "+OK\r\n");
+        assert_eq!(h.get("empty"), {
+            let mut v = create_hll();
+            invalidate_cache(&mut v);
+            v
+        });
+        assert_eq!(h.r("pfdebug encoding h"), "+sparse\r\n");
+        assert_eq!(h.r("pfdebug decode empty"), "$7\r\nZ:16384\r\n");
+        let d = h.srv.dirty;
+        assert_eq!(h.r("pfdebug todense h"), ":1\r\n");
+        assert_eq!(h.r("pfdebug todense h"), ":0\r\n");
+        assert_eq!(h.srv.dirty, d + 1);
+        assert_eq!(h.r("pfdebug encoding h"), "+dense\r\n");
+        assert_eq!(h.r("pfdebug decode h"), "-ERR HLL encoding is not sparse\r\n");
+        assert!(h.r("pfdebug getreg h1").starts_with("*16384\r\n"));
+        assert_eq!(h.r("pfdebug encoding h1"), "+dense\r\n");
+        assert_eq!(h.r("pfdebug foo h1"), "-ERR Unknown PFDEBUG subcommand 'foo'\r\n");
+        assert_eq!(h.r("pfdebug foo nokey"), "-ERR The specified key does not exist\r\n");
+        // Merging a dense source makes the destination dense.
+        assert_eq!(h.r("pfmerge m h2 h"), "+OK\r\n");
+        assert_eq!(h.r("pfdebug encoding m"), "+dense\r\n");
+        assert_eq!(h.r("pfcount m"), ":5\r\n");
+    }
+
+    #[test]
+    fn invalid_values_are_rejected() {
+        let mut h = Harness::new();
+        h.r("set s bar");
+        let not_hll = "-WRONGTYPE Key is not a valid HyperLogLog string value.\r\n";
+        assert_eq!(h.r("pfadd s 1"), not_hll);
+        assert_eq!(h.r("pfcount s"), not_hll);
+        assert_eq!(h.r("pfmerge x s"), not_hll);
+        assert_eq!(h.r("pfmerge s x"), not_hll);
+        h.r("set i 12345");
+        assert_eq!(h.r("pfcount i"), not_hll);
+        h.r("pfadd hll a b c");
+        h.run(&[b"append", b"hll", b"hello"]);
+        assert_eq!(h.r("pfcount hll"), "-INVALIDOBJ Corrupted HLL object detected\r\n");
+        assert_eq!(h.r("pfcount hll hll"), "-INVALIDOBJ Corrupted HLL object detected\r\n");
+        h.r("del hll");
+        h.r("pfadd hll a b c");
+        h.run(&[b"setrange", b"hll", b"4", b"\x00"]);
+        assert_eq!(h.r("pfcount hll"), not_hll);
+        // A valid HLL stored as embstr (e.g. copied with SET) works and
+        // becomes raw.
+        let v = create_hll();
+        h.run(&[b"set", b"e", &v]);
+        assert_eq!(h.r("pfcount e"), ":0\r\n");
+        let enc = h.srv.dbs[0].dict.get(&b"e"[..]).map(|o| o.val.encoding_name());
+        assert_eq!(enc, Some("raw"));
+    }
+}

@@ -358,7 +358,11 @@ enum Overflow {
 /// Redis's `checkUnsignedBitfieldOverflow`: 0 = fits, 1 = overflow,
 /// -1 = underflow; the value to store instead (WRAP / SAT) with it.
 fn check_unsigned_overflow(value: u64, incr: i64, bits: u32, ow: Overflow) -> (i32, u64) {
-    let max = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+    let max = if bits == 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
     let maxincr = max.wrapping_sub(value) as i64;
     let minincr = 0u64.wrapping_sub(value) as i64;
     let wrap = || {
@@ -386,7 +390,11 @@ fn check_unsigned_overflow(value: u64, incr: i64, bits: u32, ow: Overflow) -> (i
 
 /// Redis's `checkSignedBitfieldOverflow` (see the unsigned version).
 fn check_signed_overflow(value: i64, incr: i64, bits: u32, ow: Overflow) -> (i32, i64) {
-    let max = if bits == 64 { i64::MAX } else { (1i64 << (bits - 1)) - 1 };
+    let max = if bits == 64 {
+        i64::MAX
+    } else {
+        (1i64 << (bits - 1)) - 1
+    };
     let min = -max - 1;
     let maxincr = (max as u64).wrapping_sub(value as u64) as i64;
     let minincr = min.wrapping_sub(value);
@@ -403,10 +411,7 @@ fn check_signed_overflow(value: i64, incr: i64, bits: u32, ow: Overflow) -> (i32
         }
         c as i64
     };
-    if value > max
-        || (bits != 64 && incr > maxincr)
-        || (value >= 0 && incr > 0 && incr > maxincr)
-    {
+    if value > max || (bits != 64 && incr > maxincr) || (value >= 0 && incr > 0 && incr > maxincr) {
         let limit = match ow {
             Overflow::Wrap => wrap(),
             Overflow::Sat => max,
@@ -527,8 +532,16 @@ pub fn bitcount_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
                 c.reply.int(0);
                 return Ok(());
             }
-            let isbit = if argc == 5 { parse_unit(args.get(4))? } else { false };
-            let totlen = if isbit { (s.len() as i64) << 3 } else { s.len() as i64 };
+            let isbit = if argc == 5 {
+                parse_unit(args.get(4))?
+            } else {
+                false
+            };
+            let totlen = if isbit {
+                (s.len() as i64) << 3
+            } else {
+                s.len() as i64
+            };
             match normalize_range(start, end, totlen) {
                 None => 0,
                 Some((a, b)) if isbit => count_bits_range(s, a, b),
@@ -564,7 +577,11 @@ pub fn bitpos_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResul
         3 => (0, strlen - 1, false, false),
         4..=6 => {
             let start = parse_ll(args.get(3))?;
-            let isbit = if argc == 6 { parse_unit(args.get(5))? } else { false };
+            let isbit = if argc == 6 {
+                parse_unit(args.get(5))?
+            } else {
+                false
+            };
             let (end, given) = if argc >= 5 {
                 (parse_ll(args.get(4))?, true)
             } else if isbit {
@@ -590,7 +607,11 @@ pub fn bitpos_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResul
         c.reply.int(-1);
         return Ok(());
     };
-    let (abit, bbit) = if isbit { (a, b) } else { (a << 3, (b << 3) + 7) };
+    let (abit, bbit) = if isbit {
+        (a, b)
+    } else {
+        (a << 3, (b << 3) + 7)
+    };
     let pos = match find_bit(s, bit, abit, bbit) {
         Some(p) => p as i64,
         // Looking for a clear bit without an explicit end: the string is
@@ -634,7 +655,7 @@ fn bitop_compute(op: BitOp, srcs: &[&[u8]]) -> Vec<u8> {
     match op {
         BitOp::Not => res.iter_mut().for_each(|b| *b = !*b),
         BitOp::And => {
-            for s in &srcs[1..] {
+            for s in srcs.iter().skip(1) {
                 for (r, b) in res.iter_mut().zip(s.iter()) {
                     *r &= *b;
                 }
@@ -643,14 +664,14 @@ fn bitop_compute(op: BitOp, srcs: &[&[u8]]) -> Vec<u8> {
             }
         }
         BitOp::Or => {
-            for s in &srcs[1..] {
+            for s in srcs.iter().skip(1) {
                 for (r, b) in res.iter_mut().zip(s.iter()) {
                     *r |= *b;
                 }
             }
         }
         BitOp::Xor => {
-            for s in &srcs[1..] {
+            for s in srcs.iter().skip(1) {
                 for (r, b) in res.iter_mut().zip(s.iter()) {
                     *r ^= *b;
                 }
@@ -821,7 +842,11 @@ fn bitfield_write(p: &mut [u8], op: &BitfieldOp) -> (Option<i64>, bool) {
         let old = get_signed_bitfield(p, op.offset, op.bits);
         let (overflow, newval, retval) = if op.op == FieldOp::Incrby {
             let (of, wrapped) = check_signed_overflow(old, op.value, op.bits, op.ow);
-            let nv = if of != 0 { wrapped } else { old.wrapping_add(op.value) };
+            let nv = if of != 0 {
+                wrapped
+            } else {
+                old.wrapping_add(op.value)
+            };
             (of, nv, nv)
         } else {
             let (of, wrapped) = check_signed_overflow(op.value, 0, op.bits, op.ow);
@@ -935,24 +960,48 @@ mod tests {
     #[test]
     fn bit_offsets_follow_get_bit_offset_from_argument() {
         assert_eq!(get_bit_offset(b"0", false, 0, false, MAX), Ok(0));
-        assert_eq!(get_bit_offset(b"4294967295", false, 0, false, MAX), Ok(4294967295));
+        assert_eq!(
+            get_bit_offset(b"4294967295", false, 0, false, MAX),
+            Ok(4294967295)
+        );
         // offset / 8 must stay below proto-max-bulk-len (512MB → 2^32 bits).
-        assert_eq!(get_bit_offset(b"4294967296", false, 0, false, MAX), Err(BIT_OFFSET_ERR));
+        assert_eq!(
+            get_bit_offset(b"4294967296", false, 0, false, MAX),
+            Err(BIT_OFFSET_ERR)
+        );
         // ... unless the master says so.
-        assert_eq!(get_bit_offset(b"4294967296", false, 0, true, MAX), Ok(4294967296));
+        assert_eq!(
+            get_bit_offset(b"4294967296", false, 0, true, MAX),
+            Ok(4294967296)
+        );
         assert_eq!(get_bit_offset(b"15", false, 0, false, 2), Ok(15));
-        assert_eq!(get_bit_offset(b"16", false, 0, false, 2), Err(BIT_OFFSET_ERR));
+        assert_eq!(
+            get_bit_offset(b"16", false, 0, false, 2),
+            Err(BIT_OFFSET_ERR)
+        );
         for bad in [&b"-1"[..], b"", b"x", b"01", b"-0", b" 1", b"1.0", b"#1"] {
-            assert_eq!(get_bit_offset(bad, false, 0, false, MAX), Err(BIT_OFFSET_ERR));
+            assert_eq!(
+                get_bit_offset(bad, false, 0, false, MAX),
+                Err(BIT_OFFSET_ERR)
+            );
         }
         // #N form (BITFIELD only): N × width.
         assert_eq!(get_bit_offset(b"#3", true, 8, false, MAX), Ok(24));
         assert_eq!(get_bit_offset(b"#0", true, 5, false, MAX), Ok(0));
-        assert_eq!(get_bit_offset(b"#-1", true, 8, false, MAX), Err(BIT_OFFSET_ERR));
-        assert_eq!(get_bit_offset(b"#", true, 8, false, MAX), Err(BIT_OFFSET_ERR));
+        assert_eq!(
+            get_bit_offset(b"#-1", true, 8, false, MAX),
+            Err(BIT_OFFSET_ERR)
+        );
+        assert_eq!(
+            get_bit_offset(b"#", true, 8, false, MAX),
+            Err(BIT_OFFSET_ERR)
+        );
         // Real Redis: 2^61 × 8 wraps to 0 and is accepted; 2^60 × 8 = 2^63
         // wraps negative and is refused.
-        assert_eq!(get_bit_offset(b"#2305843009213693952", true, 8, false, MAX), Ok(0));
+        assert_eq!(
+            get_bit_offset(b"#2305843009213693952", true, 8, false, MAX),
+            Ok(0)
+        );
         assert_eq!(
             get_bit_offset(b"#1152921504606846976", true, 8, false, MAX),
             Err(BIT_OFFSET_ERR)
@@ -966,7 +1015,19 @@ mod tests {
         assert_eq!(get_bitfield_type(b"i64"), Ok((true, 64)));
         assert_eq!(get_bitfield_type(b"u63"), Ok((false, 63)));
         assert_eq!(get_bitfield_type(b"i8\0junk"), Ok((true, 8)));
-        for bad in [&b"u64"[..], b"i65", b"i0", b"u0", b"i08", b"I8", b"x8", b"", b"i", b"i-1", b"i8 "] {
+        for bad in [
+            &b"u64"[..],
+            b"i65",
+            b"i0",
+            b"u0",
+            b"i08",
+            b"I8",
+            b"x8",
+            b"",
+            b"i",
+            b"i-1",
+            b"i8 ",
+        ] {
             assert_eq!(get_bitfield_type(bad), Err(BITFIELD_TYPE_ERR), "{:?}", bad);
         }
     }
@@ -983,7 +1044,11 @@ mod tests {
             let mut s = vec![0u8; len];
             let fill = [0u8, 0xff][rng.gen_index(2)];
             for b in s.iter_mut() {
-                *b = if rng.gen_index(4) == 0 { rng.next_u32() as u8 } else { fill };
+                *b = if rng.gen_index(4) == 0 {
+                    rng.next_u32() as u8
+                } else {
+                    fill
+                };
             }
             let nbits = (len * 8) as u64;
             let a = rng.gen_range(nbits);
@@ -994,7 +1059,10 @@ mod tests {
                 let want = (a..=b).find(|&i| naive_bit(&s, i) == bit);
                 assert_eq!(find_bit(&s, bit, a, b), want, "{:?} {} {} {}", s, bit, a, b);
             }
-            assert_eq!(popcount(&s), (0..nbits).filter(|&i| naive_bit(&s, i)).count() as u64);
+            assert_eq!(
+                popcount(&s),
+                (0..nbits).filter(|&i| naive_bit(&s, i)).count() as u64
+            );
         }
     }
 
@@ -1006,7 +1074,10 @@ mod tests {
         assert_eq!(get_unsigned_bitfield(&buf, 7, 5), 23);
         set_unsigned_bitfield(&mut buf, 13, 64, 0x8123_4567_89ab_cdef);
         assert_eq!(get_unsigned_bitfield(&buf, 13, 64), 0x8123_4567_89ab_cdef);
-        assert_eq!(get_signed_bitfield(&buf, 13, 64), 0x8123_4567_89ab_cdefu64 as i64);
+        assert_eq!(
+            get_signed_bitfield(&buf, 13, 64),
+            0x8123_4567_89ab_cdefu64 as i64
+        );
         set_unsigned_bitfield(&mut buf, 3, 4, 0b1010);
         assert_eq!(get_signed_bitfield(&buf, 3, 4), -6);
         // Reads past the end are zero-padded.
@@ -1047,7 +1118,10 @@ mod tests {
         fn new() -> Harness {
             let srv = Server::new(crate::config::Config::default(), "test".into(), false)
                 .expect("server");
-            Harness { srv, c: Client::fake() }
+            Harness {
+                srv,
+                c: Client::fake(),
+            }
         }
 
         fn run(&mut self, items: &[&[u8]]) -> String {
@@ -1101,10 +1175,22 @@ mod tests {
         assert_eq!(h.r("getbit k 7"), ":1\r\n");
         assert_eq!(h.r("getbit k 1000000"), ":0\r\n");
         assert_eq!(h.r("getbit nokey 3"), ":0\r\n");
-        assert_eq!(h.r("getbit k -1"), "-ERR bit offset is not an integer or out of range\r\n");
-        assert_eq!(h.r("setbit k 0 2"), "-ERR bit is not an integer or out of range\r\n");
-        assert_eq!(h.r("setbit k 0 -1"), "-ERR bit is not an integer or out of range\r\n");
-        assert_eq!(h.r("setbit k x 1"), "-ERR bit offset is not an integer or out of range\r\n");
+        assert_eq!(
+            h.r("getbit k -1"),
+            "-ERR bit offset is not an integer or out of range\r\n"
+        );
+        assert_eq!(
+            h.r("setbit k 0 2"),
+            "-ERR bit is not an integer or out of range\r\n"
+        );
+        assert_eq!(
+            h.r("setbit k 0 -1"),
+            "-ERR bit is not an integer or out of range\r\n"
+        );
+        assert_eq!(
+            h.r("setbit k x 1"),
+            "-ERR bit offset is not an integer or out of range\r\n"
+        );
         assert_eq!(
             h.r("setbit k 4294967296 1"),
             "-ERR bit offset is not an integer or out of range\r\n"
@@ -1130,13 +1216,22 @@ mod tests {
         assert_eq!(h.r("bitcount s 0 1 bits"), "-ERR syntax error\r\n");
         // start > end (both negative) answers before the unit is looked at.
         assert_eq!(h.r("bitcount s -1 -2 bits"), ":0\r\n");
-        assert_eq!(h.r("bitcount s a b"), "-ERR value is not an integer or out of range\r\n");
+        assert_eq!(
+            h.r("bitcount s a b"),
+            "-ERR value is not an integer or out of range\r\n"
+        );
         // A missing key answers 0 whatever the arguments.
         assert_eq!(h.r("bitcount nokey 0"), ":0\r\n");
         assert_eq!(h.r("bitpos nokey 0"), ":0\r\n");
         assert_eq!(h.r("bitpos nokey 1"), ":-1\r\n");
-        assert_eq!(h.r("bitpos s 2"), "-ERR The bit argument must be 1 or 0.\r\n");
-        assert_eq!(h.r("bitpos s x"), "-ERR value is not an integer or out of range\r\n");
+        assert_eq!(
+            h.r("bitpos s 2"),
+            "-ERR The bit argument must be 1 or 0.\r\n"
+        );
+        assert_eq!(
+            h.r("bitpos s x"),
+            "-ERR value is not an integer or out of range\r\n"
+        );
         assert_eq!(h.r("bitpos s 1 0 x y"), "-ERR syntax error\r\n");
         h.run(&[b"set", b"ff", b"\xff\xff\xff"]);
         assert_eq!(h.r("bitpos ff 0"), ":24\r\n");
@@ -1193,9 +1288,15 @@ mod tests {
     #[test]
     fn bitfield_replies_and_errors() {
         let mut h = Harness::new();
-        assert_eq!(h.r("bitfield bits set i8 0 255 set i8 0 100 get i8 0"), "*3\r\n:0\r\n:-1\r\n:100\r\n");
+        assert_eq!(
+            h.r("bitfield bits set i8 0 255 set i8 0 100 get i8 0"),
+            "*3\r\n:0\r\n:-1\r\n:100\r\n"
+        );
         h.r("del bits");
-        assert_eq!(h.r("bitfield bits set u8 0 255 incrby u8 0 100 get u8 0"), "*3\r\n:0\r\n:99\r\n:99\r\n");
+        assert_eq!(
+            h.r("bitfield bits set u8 0 255 incrby u8 0 100 get u8 0"),
+            "*3\r\n:0\r\n:99\r\n:99\r\n"
+        );
         assert_eq!(h.r("bitfield bits"), "*0\r\n");
         assert_eq!(
             h.r("bitfield bits overflow fail incrby u8 0 1000 overflow sat incrby u8 0 1000"),
@@ -1212,12 +1313,18 @@ mod tests {
         assert_eq!(h.encoding("n"), "int", "GET-only BITFIELD does not unshare");
         assert_eq!(h.r("bitfield k overflow"), "-ERR syntax error\r\n");
         assert_eq!(h.r("bitfield k get u8"), "-ERR syntax error\r\n");
-        assert_eq!(h.r("bitfield k overflow foo get u8 0"), "-ERR Invalid OVERFLOW type specified\r\n");
+        assert_eq!(
+            h.r("bitfield k overflow foo get u8 0"),
+            "-ERR Invalid OVERFLOW type specified\r\n"
+        );
         assert_eq!(
             h.r("bitfield k get u64 0"),
             "-ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.\r\n"
         );
-        assert_eq!(h.r("bitfield k set u8 0 x"), "-ERR value is not an integer or out of range\r\n");
+        assert_eq!(
+            h.r("bitfield k set u8 0 x"),
+            "-ERR value is not an integer or out of range\r\n"
+        );
         assert_eq!(h.r("bitfield_ro bits get u8 0"), "*1\r\n:255\r\n");
         assert_eq!(
             h.r("bitfield_ro bits set u8 0 100 get u8 0"),

@@ -138,7 +138,7 @@ pub fn dense_set(regs: &mut [u8], idx: usize, val: u8) {
     let byte = idx * HLL_BITS / 8;
     let fb = (idx * HLL_BITS) & 7;
     let max = HLL_REGISTER_MAX as u32;
-    let v = val as u32;
+    let v = (val & HLL_REGISTER_MAX) as u32;
     if let Some(b) = regs.get_mut(byte) {
         *b = ((*b as u32 & !(max << fb)) | (v << fb)) as u8;
     }
@@ -305,6 +305,9 @@ pub fn sparse_set(
     count: u8,
     max_bytes: u64,
 ) -> Result<bool, Corrupt> {
+    if count == 0 {
+        return Ok(false);
+    }
     if count > HLL_SPARSE_VAL_MAX_VALUE {
         return promote_and_set(v, index, count);
     }
@@ -941,8 +944,11 @@ pub fn pfdebug_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResu
         let text = sparse_decode(&v[HLL_HDR_SIZE..]);
         c.reply.bulk(text.as_bytes());
     } else if sub.eq_ignore_ascii_case(b"encoding") {
-        c.reply
-            .status(if v[4] == HLL_DENSE { b"dense" } else { b"sparse" });
+        c.reply.status(if v[4] == HLL_DENSE {
+            b"dense"
+        } else {
+            b"sparse"
+        });
     } else if sub.eq_ignore_ascii_case(b"todense") {
         let conv = v[4] == HLL_SPARSE;
         if conv {
@@ -1010,7 +1016,10 @@ mod tests {
         // GET after `PFADD h a b c` and after PFCOUNT, from Redis 7.0.15.
         let mut v = create_hll();
         add_all(&mut v, ["a", "b", "c"].iter().map(|s| s.to_string()));
-        assert_eq!(v, unhex("48594c4c01000000000000000000008060f38050b1844bfb80425a"));
+        assert_eq!(
+            v,
+            unhex("48594c4c01000000000000000000008060f38050b1844bfb80425a")
+        );
         assert_eq!(hll_count(&v), Ok(3));
         let mut v = create_hll();
         add_all(&mut v, std::iter::once(String::new()));
@@ -1107,7 +1116,9 @@ mod tests {
     fn dense_register_packing() {
         let mut regs = vec![0u8; HLL_DENSE_SIZE - HLL_HDR_SIZE];
         let mut rng = Rng::new(9);
-        let vals: Vec<u8> = (0..HLL_REGISTERS).map(|_| (rng.next_u32() & 63) as u8).collect();
+        let vals: Vec<u8> = (0..HLL_REGISTERS)
+            .map(|_| (rng.next_u32() & 63) as u8)
+            .collect();
         for (i, &x) in vals.iter().enumerate() {
             dense_set(&mut regs, i, x);
         }
@@ -1117,7 +1128,10 @@ mod tests {
         let mut histo = [0u64; 64];
         dense_reg_histo(&regs, &mut histo);
         for (val, &n) in histo.iter().enumerate() {
-            assert_eq!(n, vals.iter().filter(|&&x| x as usize == val).count() as u64);
+            assert_eq!(
+                n,
+                vals.iter().filter(|&&x| x as usize == val).count() as u64
+            );
         }
         assert!(hll_selftest(&mut rng, 3000, 2, 20_000).is_ok());
     }
@@ -1208,7 +1222,10 @@ mod tests {
         fn new() -> Harness {
             let srv = Server::new(crate::config::Config::default(), "test".into(), false)
                 .expect("server");
-            Harness { srv, c: Client::fake() }
+            Harness {
+                srv,
+                c: Client::fake(),
+            }
         }
 
         fn run(&mut self, items: &[&[u8]]) -> String {
@@ -1284,11 +1301,20 @@ mod tests {
         assert_eq!(h.r("pfdebug todense h"), ":0\r\n");
         assert_eq!(h.srv.dirty, d + 1);
         assert_eq!(h.r("pfdebug encoding h"), "+dense\r\n");
-        assert_eq!(h.r("pfdebug decode h"), "-ERR HLL encoding is not sparse\r\n");
+        assert_eq!(
+            h.r("pfdebug decode h"),
+            "-ERR HLL encoding is not sparse\r\n"
+        );
         assert!(h.r("pfdebug getreg h1").starts_with("*16384\r\n"));
         assert_eq!(h.r("pfdebug encoding h1"), "+dense\r\n");
-        assert_eq!(h.r("pfdebug foo h1"), "-ERR Unknown PFDEBUG subcommand 'foo'\r\n");
-        assert_eq!(h.r("pfdebug foo nokey"), "-ERR The specified key does not exist\r\n");
+        assert_eq!(
+            h.r("pfdebug foo h1"),
+            "-ERR Unknown PFDEBUG subcommand 'foo'\r\n"
+        );
+        assert_eq!(
+            h.r("pfdebug foo nokey"),
+            "-ERR The specified key does not exist\r\n"
+        );
         // Merging a dense source makes the destination dense.
         assert_eq!(h.r("pfmerge m h2 h"), "+OK\r\n");
         assert_eq!(h.r("pfdebug encoding m"), "+dense\r\n");
@@ -1308,8 +1334,14 @@ mod tests {
         assert_eq!(h.r("pfcount i"), not_hll);
         h.r("pfadd hll a b c");
         h.run(&[b"append", b"hll", b"hello"]);
-        assert_eq!(h.r("pfcount hll"), "-INVALIDOBJ Corrupted HLL object detected\r\n");
-        assert_eq!(h.r("pfcount hll hll"), "-INVALIDOBJ Corrupted HLL object detected\r\n");
+        assert_eq!(
+            h.r("pfcount hll"),
+            "-INVALIDOBJ Corrupted HLL object detected\r\n"
+        );
+        assert_eq!(
+            h.r("pfcount hll hll"),
+            "-INVALIDOBJ Corrupted HLL object detected\r\n"
+        );
         h.r("del hll");
         h.r("pfadd hll a b c");
         h.run(&[b"setrange", b"hll", b"4", b"\x00"]);
@@ -1319,7 +1351,10 @@ mod tests {
         let v = create_hll();
         h.run(&[b"set", b"e", &v]);
         assert_eq!(h.r("pfcount e"), ":0\r\n");
-        let enc = h.srv.dbs[0].dict.get(&b"e"[..]).map(|o| o.val.encoding_name());
+        let enc = h.srv.dbs[0]
+            .dict
+            .get(&b"e"[..])
+            .map(|o| o.val.encoding_name());
         assert_eq!(enc, Some("raw"));
     }
 }

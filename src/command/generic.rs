@@ -99,6 +99,8 @@ fn lookup_notouch(srv: &mut Server, db: usize, key: &[u8], notify_miss: bool) ->
 /// Add a key known to be absent (Redis's dbAdd, which fires "new").
 fn db_add(srv: &mut Server, db: usize, key: &[u8], obj: Obj) {
     srv.dbs[db].add(key, obj);
+    // dbAdd's signalKeyAsReady: RENAME/MOVE/COPY can serve blocked clients.
+    srv.signal_key_as_ready(db, key);
     srv.notify_keyspace_event(notify::NEW, "new", key, db);
 }
 

@@ -111,7 +111,6 @@ fn db_add_zset(srv: &mut Server, db: usize, key: &[u8], z: ZSet) {
 fn store_zset(srv: &mut Server, db: usize, key: &[u8], z: ZSet) {
     if srv.lookup_write(db, key).is_some() {
         srv.set_key(db, key, Value::ZSet(Box::new(z)), false);
-        srv.signal_key_as_ready(db, key);
     } else {
         db_add_zset(srv, db, key, z);
         srv.signal_modified_key(db, key);

@@ -113,13 +113,11 @@ impl Server {
     /// Create or overwrite a key (Redis's setKey): removes the TTL unless
     /// `keep_ttl`, signals WATCHers.
     pub fn set_key(&mut self, db: usize, key: &[u8], val: Value, keep_ttl: bool) {
-        // Clients blocked on the key (BZPOPMIN ...) may be served now.
-        let ready = matches!(val, Value::ZSet(_));
         let obj = Obj::new(val, self.lru_clock);
         self.dbs[db].set_key(key, obj, keep_ttl);
-        if ready {
-            self.signal_key_as_ready(db, key);
-        }
+        // Clients blocked on the key (BZPOPMIN, BLPOP ...) may be served now
+        // (only if the value has the type they wait for, see blocking.rs).
+        self.signal_key_as_ready(db, key);
         self.signal_modified_key(db, key);
     }
 

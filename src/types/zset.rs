@@ -357,66 +357,50 @@ impl<'a> LexRange<'a> {
 // ---------------------------------------------------------------------------
 // Skiplist
 // ---------------------------------------------------------------------------
+//
+// Nodes live in one byte arena (`ZSkipList::a`) so that a search step touches
+// a single node: its score, links and (short) member are contiguous, as in
+// Redis's zskiplistNode with its flexible level array. A node is addressed by
+// its offset in 8-byte words (u32). Record layout:
+//
+//   +0  score      f64 LE
+//   +8  backward   u32 LE (NIL for the first node; next-free link when free)
+//   +12 levels     u8  (1..=32)
+//   +13 member len u8  (0..=24 stored inline, BIG = in `big[index]`)
+//   +16 levels × (forward u32 LE, span u32 LE)
+//   +16+8*levels   member area, 24 bytes: the member bytes or the u32 index
+//
+// Free records are kept on per-level-count lists (a record is reused only by
+// a node with the same number of levels); the arena is compacted when more
+// than half of it is free.
 
-#[derive(Clone, Copy, Debug, Default)]
-struct Level {
-    fwd: u32,
-    span: u32,
+/// Bytes of a record before its levels.
+const REC_HDR: usize = 16;
+/// Members up to this size are stored inside the node.
+const INLINE_MAX: usize = 24;
+/// `member len` marker of a member stored in `big`.
+const BIG: u8 = 255;
+
+#[inline]
+fn rec_size(levels: usize) -> usize {
+    REC_HDR + 8 * levels + INLINE_MAX
 }
 
-const EMPTY_LEVEL: Level = Level { fwd: NIL, span: 0 };
-
-#[derive(Clone, Debug)]
-struct Node {
-    ele: Box<[u8]>,
-    score: f64,
-    back: u32,
-    lvl0: Level,
-    /// Levels 1.. (empty for the 3/4 of nodes that have one level).
-    upper: Box<[Level]>,
+#[inline]
+fn wpos(x: u32) -> usize {
+    x as usize * 8
 }
 
-impl Node {
-    fn new(ele: Box<[u8]>, score: f64, levels: usize) -> Node {
-        Node {
-            ele,
-            score,
-            back: NIL,
-            lvl0: EMPTY_LEVEL,
-            upper: vec![EMPTY_LEVEL; levels.saturating_sub(1)].into_boxed_slice(),
-        }
-    }
-
-    #[inline]
-    fn lvl(&self, i: usize) -> &Level {
-        if i == 0 {
-            &self.lvl0
-        } else {
-            &self.upper[i - 1]
-        }
-    }
-
-    #[inline]
-    fn lvl_mut(&mut self, i: usize) -> &mut Level {
-        if i == 0 {
-            &mut self.lvl0
-        } else {
-            &mut self.upper[i - 1]
-        }
-    }
-
-    /// (score, ele) < (score2, ele2) in skiplist order.
-    #[inline]
-    fn before(&self, score: f64, ele: &[u8]) -> bool {
-        self.score < score || (self.score == score && *self.ele < *ele)
-    }
-}
-
-/// Redis's zskiplist, in an index arena.
+/// Redis's zskiplist, in a byte arena (see above).
 #[derive(Clone, Debug)]
 pub struct ZSkipList {
-    nodes: Vec<Node>,
+    a: Vec<u8>,
+    /// Head of the free list per level count (empty until the first free).
     free: Vec<u32>,
+    free_bytes: usize,
+    /// Members longer than INLINE_MAX, and their free slots.
+    big: Vec<Box<[u8]>>,
+    big_free: Vec<u32>,
     tail: u32,
     length: usize,
     level: usize,
@@ -430,13 +414,19 @@ impl Default for ZSkipList {
 
 impl ZSkipList {
     pub fn new() -> ZSkipList {
-        ZSkipList {
-            nodes: vec![Node::new(Box::default(), 0.0, ZSKIPLIST_MAXLEVEL)],
+        let mut zsl = ZSkipList {
+            a: Vec::new(),
             free: Vec::new(),
+            free_bytes: 0,
+            big: Vec::new(),
+            big_free: Vec::new(),
             tail: NIL,
             length: 0,
             level: 1,
-        }
+        };
+        let h = zsl.alloc(ZSKIPLIST_MAXLEVEL, 0.0, b"");
+        debug_assert_eq!(h, HEAD);
+        zsl
     }
 
     #[inline]
@@ -449,41 +439,160 @@ impl ZSkipList {
         self.length == 0
     }
 
+    // -- record access ------------------------------------------------------
+
     #[inline]
-    fn n(&self, i: u32) -> &Node {
-        &self.nodes[i as usize]
+    fn rd32(&self, at: usize) -> u32 {
+        let b = &self.a[at..at + 4];
+        u32::from_le_bytes([b[0], b[1], b[2], b[3]])
     }
 
     #[inline]
-    fn nm(&mut self, i: u32) -> &mut Node {
-        &mut self.nodes[i as usize]
+    fn wr32(&mut self, at: usize, v: u32) {
+        self.a[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    }
+
+    #[inline]
+    fn score(&self, x: u32) -> f64 {
+        let p = wpos(x);
+        let b = &self.a[p..p + 8];
+        f64::from_bits(u64::from_le_bytes([
+            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+        ]))
+    }
+
+    #[inline]
+    fn set_score(&mut self, x: u32, s: f64) {
+        let p = wpos(x);
+        self.a[p..p + 8].copy_from_slice(&s.to_bits().to_le_bytes());
+    }
+
+    #[inline]
+    fn back(&self, x: u32) -> u32 {
+        self.rd32(wpos(x) + 8)
+    }
+
+    #[inline]
+    fn set_back(&mut self, x: u32, b: u32) {
+        self.wr32(wpos(x) + 8, b)
+    }
+
+    #[inline]
+    fn nlev(&self, x: u32) -> usize {
+        self.a[wpos(x) + 12] as usize
+    }
+
+    #[inline]
+    fn lvl_at(x: u32, i: usize) -> usize {
+        wpos(x) + REC_HDR + 8 * i
     }
 
     #[inline]
     fn fwd(&self, x: u32, i: usize) -> u32 {
-        self.n(x).lvl(i).fwd
+        self.rd32(Self::lvl_at(x, i))
     }
 
-    fn alloc(&mut self, node: Node) -> u32 {
-        match self.free.pop() {
-            Some(i) => {
-                self.nodes[i as usize] = node;
-                i
-            }
-            None => {
-                self.nodes.push(node);
-                (self.nodes.len() - 1) as u32
-            }
+    #[inline]
+    fn span(&self, x: u32, i: usize) -> u32 {
+        self.rd32(Self::lvl_at(x, i) + 4)
+    }
+
+    #[inline]
+    fn set_fwd(&mut self, x: u32, i: usize, f: u32) {
+        self.wr32(Self::lvl_at(x, i), f)
+    }
+
+    #[inline]
+    fn set_span(&mut self, x: u32, i: usize, s: u32) {
+        self.wr32(Self::lvl_at(x, i) + 4, s)
+    }
+
+    /// The member of node `x`.
+    #[inline]
+    fn ele(&self, x: u32) -> &[u8] {
+        let p = wpos(x);
+        let m = self.a[p + 12 + 1];
+        let at = p + REC_HDR + 8 * self.a[p + 12] as usize;
+        if m == BIG {
+            &self.big[self.rd32(at) as usize]
+        } else {
+            &self.a[at..at + m as usize]
         }
     }
 
-    /// Release a node slot and return its member.
-    fn release(&mut self, x: u32) -> Box<[u8]> {
-        let node = self.nm(x);
-        let ele = std::mem::take(&mut node.ele);
-        node.upper = Box::default();
-        self.free.push(x);
-        ele
+    /// (score(x), ele(x)) < (score, ele) in skiplist order.
+    #[inline]
+    fn before(&self, x: u32, score: f64, ele: &[u8]) -> bool {
+        let s = self.score(x);
+        s < score || (s == score && self.ele(x) < ele)
+    }
+
+    /// Node `f` sorts before node `x`.
+    #[inline]
+    fn node_before(&self, f: u32, x: u32) -> bool {
+        let (sf, sx) = (self.score(f), self.score(x));
+        sf < sx || (sf == sx && self.ele(f) < self.ele(x))
+    }
+
+    /// A new unlinked record (levels NIL/0, backward NIL).
+    fn alloc(&mut self, levels: usize, score: f64, ele: &[u8]) -> u32 {
+        let size = rec_size(levels);
+        let head = self.free.get(levels).copied().unwrap_or(NIL);
+        let x = if head != NIL {
+            let next = self.back(head);
+            self.free[levels] = next;
+            self.free_bytes -= size;
+            head
+        } else {
+            let at = self.a.len();
+            self.a.resize(at + size, 0);
+            (at / 8) as u32
+        };
+        let p = wpos(x);
+        self.set_score(x, score);
+        self.set_back(x, NIL);
+        self.a[p + 12] = levels as u8;
+        for i in 0..levels {
+            self.set_fwd(x, i, NIL);
+            self.set_span(x, i, 0);
+        }
+        let at = p + REC_HDR + 8 * levels;
+        if ele.len() <= INLINE_MAX {
+            self.a[p + 13] = ele.len() as u8;
+            self.a[at..at + ele.len()].copy_from_slice(ele);
+        } else {
+            self.a[p + 13] = BIG;
+            let idx = match self.big_free.pop() {
+                Some(i) => {
+                    self.big[i as usize] = ele.into();
+                    i
+                }
+                None => {
+                    self.big.push(ele.into());
+                    (self.big.len() - 1) as u32
+                }
+            };
+            self.wr32(at, idx);
+        }
+        x
+    }
+
+    /// Put an unlinked record on its free list.
+    fn release(&mut self, x: u32) {
+        let p = wpos(x);
+        let levels = self.nlev(x);
+        if self.a[p + 13] == BIG {
+            let idx = self.rd32(p + REC_HDR + 8 * levels);
+            self.big[idx as usize] = Box::default();
+            self.big_free.push(idx);
+        }
+        if self.free.is_empty() {
+            self.free = vec![NIL; ZSKIPLIST_MAXLEVEL + 1];
+        }
+        let next = self.free[levels];
+        self.set_back(x, next);
+        self.free[levels] = x;
+        self.free_bytes += rec_size(levels);
     }
 
     /// First node (lowest), NIL if empty.
@@ -493,73 +602,79 @@ impl ZSkipList {
     }
 
     /// zslInsert: the member must not be present already.
-    fn insert(&mut self, score: f64, ele: Box<[u8]>) -> u32 {
+    fn insert(&mut self, score: f64, ele: &[u8]) -> u32 {
+        let x = self.alloc(random_level(), score, ele);
+        self.link(x);
+        x
+    }
+
+    /// Link an unlinked record at its (score, member) position.
+    fn link(&mut self, x: u32) {
         let mut update = [HEAD; ZSKIPLIST_MAXLEVEL];
         let mut rank = [0u32; ZSKIPLIST_MAXLEVEL];
-        let mut x = HEAD;
+        let mut cur = HEAD;
         for i in (0..self.level).rev() {
             rank[i] = if i == self.level - 1 { 0 } else { rank[i + 1] };
             loop {
-                let f = self.fwd(x, i);
-                if f != NIL && self.n(f).before(score, &ele) {
-                    rank[i] += self.n(x).lvl(i).span;
-                    x = f;
+                let f = self.fwd(cur, i);
+                if f != NIL && self.node_before(f, x) {
+                    rank[i] += self.span(cur, i);
+                    cur = f;
                 } else {
                     break;
                 }
             }
-            update[i] = x;
+            update[i] = cur;
         }
-        let level = random_level();
+        let level = self.nlev(x);
         if level > self.level {
             for i in self.level..level {
                 rank[i] = 0;
                 update[i] = HEAD;
-                self.nm(HEAD).lvl_mut(i).span = self.length as u32;
+                self.set_span(HEAD, i, self.length as u32);
             }
             self.level = level;
         }
-        let x = self.alloc(Node::new(ele, score, level));
         for i in 0..level {
             let u = update[i];
-            let ul = *self.n(u).lvl(i);
+            let (uf, us) = (self.fwd(u, i), self.span(u, i));
             let d = rank[0] - rank[i];
-            *self.nm(x).lvl_mut(i) = Level {
-                fwd: ul.fwd,
-                span: ul.span - d,
-            };
-            *self.nm(u).lvl_mut(i) = Level { fwd: x, span: d + 1 };
+            self.set_fwd(x, i, uf);
+            self.set_span(x, i, us - d);
+            self.set_fwd(u, i, x);
+            self.set_span(u, i, d + 1);
         }
         for (i, &u) in update.iter().enumerate().take(self.level).skip(level) {
-            self.nm(u).lvl_mut(i).span += 1;
+            let s = self.span(u, i);
+            self.set_span(u, i, s + 1);
         }
-        self.nm(x).back = if update[0] == HEAD { NIL } else { update[0] };
+        self.set_back(x, if update[0] == HEAD { NIL } else { update[0] });
         let f = self.fwd(x, 0);
         if f != NIL {
-            self.nm(f).back = x;
+            self.set_back(f, x);
         } else {
             self.tail = x;
         }
         self.length += 1;
-        x
     }
 
-    /// zslDeleteNode: unlink `x` given the update vector (slot not freed).
+    /// zslDeleteNode: unlink `x` given the update vector (record kept).
     fn unlink(&mut self, x: u32, update: &[u32; ZSKIPLIST_MAXLEVEL]) {
         for (i, &u) in update.iter().enumerate().take(self.level) {
             if self.fwd(u, i) == x {
-                let xl = *self.n(x).lvl(i);
-                let ul = self.nm(u).lvl_mut(i);
-                ul.span = ul.span + xl.span - 1;
-                ul.fwd = xl.fwd;
+                let s = self.span(u, i) + self.span(x, i) - 1;
+                self.set_span(u, i, s);
+                let f = self.fwd(x, i);
+                self.set_fwd(u, i, f);
             } else {
-                self.nm(u).lvl_mut(i).span -= 1;
+                let s = self.span(u, i);
+                self.set_span(u, i, s - 1);
             }
         }
         let f = self.fwd(x, 0);
-        let b = self.n(x).back;
+        let b = self.back(x);
         if f != NIL {
-            self.nm(f).back = b;
+            self.set_back(f, b);
         } else {
             self.tail = b;
         }
@@ -576,7 +691,7 @@ impl ZSkipList {
         for i in (0..self.level).rev() {
             loop {
                 let f = self.fwd(x, i);
-                if f != NIL && self.n(f).before(score, ele) {
+                if f != NIL && self.before(f, score, ele) {
                     x = f;
                 } else {
                     break;
@@ -587,48 +702,70 @@ impl ZSkipList {
         update
     }
 
-    /// zslDelete: remove (score, ele); returns the member's storage.
-    fn delete(&mut self, score: f64, ele: &[u8]) -> Option<Box<[u8]>> {
+    /// zslDelete: remove (score, ele); false if not found.
+    fn delete(&mut self, score: f64, ele: &[u8]) -> bool {
         let update = self.find_update(score, ele);
         let x = self.fwd(update[0], 0);
-        if x != NIL && self.n(x).score == score && *self.n(x).ele == *ele {
+        if x != NIL && self.score(x) == score && self.ele(x) == ele {
             self.unlink(x, &update);
-            let e = self.release(x);
+            self.release(x);
             self.maybe_compact();
-            Some(e)
+            true
         } else {
-            None
+            false
         }
     }
 
-    /// zslUpdateScore: move an existing member to a new score.
-    fn update_score(&mut self, cur: f64, ele: &[u8], new: f64) -> u32 {
+    /// zslUpdateScore: move an existing member to a new score (the node is
+    /// updated in place when its position does not change, else relinked).
+    fn update_score(&mut self, cur: f64, ele: &[u8], new: f64) {
         let update = self.find_update(cur, ele);
         let x = self.fwd(update[0], 0);
-        debug_assert!(x != NIL && self.n(x).score == cur && *self.n(x).ele == *ele);
+        debug_assert!(x != NIL && self.score(x) == cur && self.ele(x) == ele);
         if x == NIL {
-            return NIL;
+            return;
         }
-        let b = self.n(x).back;
+        let b = self.back(x);
         let f = self.fwd(x, 0);
-        if (b == NIL || self.n(b).score < new) && (f == NIL || self.n(f).score > new) {
-            self.nm(x).score = new;
-            return x;
+        if (b == NIL || self.score(b) < new) && (f == NIL || self.score(f) > new) {
+            self.set_score(x, new);
+            return;
         }
         self.unlink(x, &update);
-        let e = self.release(x);
-        self.insert(new, e)
+        self.set_score(x, new);
+        for i in 0..self.nlev(x) {
+            self.set_fwd(x, i, NIL);
+            self.set_span(x, i, 0);
+        }
+        self.link(x);
     }
 
     fn is_in_range(&self, r: &ScoreRange) -> bool {
         if r.is_empty() {
             return false;
         }
-        if self.tail == NIL || !r.gte_min(self.n(self.tail).score) {
+        if self.tail == NIL || !r.gte_min(self.score(self.tail)) {
             return false;
         }
         let f = self.first();
-        f != NIL && r.lte_max(self.n(f).score)
+        f != NIL && r.lte_max(self.score(f))
+    }
+
+    /// Last node for which `go(node)` holds walking from the head (HEAD if
+    /// none); `go` must be monotonic along the list.
+    fn last_where(&self, go: impl Fn(u32) -> bool) -> u32 {
+        let mut x = HEAD;
+        for i in (0..self.level).rev() {
+            loop {
+                let f = self.fwd(x, i);
+                if f != NIL && go(f) {
+                    x = f;
+                } else {
+                    break;
+                }
+            }
+        }
+        x
     }
 
     /// zslFirstInRange
@@ -636,19 +773,8 @@ impl ZSkipList {
         if !self.is_in_range(r) {
             return NIL;
         }
-        let mut x = HEAD;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != NIL && !r.gte_min(self.n(f).score) {
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-        }
-        let x = self.fwd(x, 0);
-        if x == NIL || !r.lte_max(self.n(x).score) {
+        let x = self.fwd(self.last_where(|f| !r.gte_min(self.score(f))), 0);
+        if x == NIL || !r.lte_max(self.score(x)) {
             return NIL;
         }
         x
@@ -659,18 +785,8 @@ impl ZSkipList {
         if !self.is_in_range(r) {
             return NIL;
         }
-        let mut x = HEAD;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != NIL && r.lte_max(self.n(f).score) {
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-        }
-        if x == HEAD || !r.gte_min(self.n(x).score) {
+        let x = self.last_where(|f| r.lte_max(self.score(f)));
+        if x == HEAD || !r.gte_min(self.score(x)) {
             return NIL;
         }
         x
@@ -680,30 +796,19 @@ impl ZSkipList {
         if r.is_empty() {
             return false;
         }
-        if self.tail == NIL || !r.gte_min(&self.n(self.tail).ele) {
+        if self.tail == NIL || !r.gte_min(self.ele(self.tail)) {
             return false;
         }
         let f = self.first();
-        f != NIL && r.lte_max(&self.n(f).ele)
+        f != NIL && r.lte_max(self.ele(f))
     }
 
     fn first_in_lex_range(&self, r: &LexRange) -> u32 {
         if !self.is_in_lex_range(r) {
             return NIL;
         }
-        let mut x = HEAD;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != NIL && !r.gte_min(&self.n(f).ele) {
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-        }
-        let x = self.fwd(x, 0);
-        if x == NIL || !r.lte_max(&self.n(x).ele) {
+        let x = self.fwd(self.last_where(|f| !r.gte_min(self.ele(f))), 0);
+        if x == NIL || !r.lte_max(self.ele(x)) {
             return NIL;
         }
         x
@@ -713,38 +818,46 @@ impl ZSkipList {
         if !self.is_in_lex_range(r) {
             return NIL;
         }
-        let mut x = HEAD;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != NIL && r.lte_max(&self.n(f).ele) {
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-        }
-        if x == HEAD || !r.gte_min(&self.n(x).ele) {
+        let x = self.last_where(|f| r.lte_max(self.ele(f)));
+        if x == HEAD || !r.gte_min(self.ele(x)) {
             return NIL;
         }
         x
     }
 
-    /// Unlink and free nodes from `x` on while `keep_going`, removing them
-    /// from `dict` too. `update` must be the update vector of `x`.
+    /// Update vector of the last nodes for which `go` holds, per level.
+    fn update_where(&self, go: impl Fn(u32) -> bool) -> [u32; ZSKIPLIST_MAXLEVEL] {
+        let mut update = [HEAD; ZSKIPLIST_MAXLEVEL];
+        let mut x = HEAD;
+        for i in (0..self.level).rev() {
+            loop {
+                let f = self.fwd(x, i);
+                if f != NIL && go(f) {
+                    x = f;
+                } else {
+                    break;
+                }
+            }
+            update[i] = x;
+        }
+        update
+    }
+
+    /// Unlink and free nodes from the one after `update[0]` on while
+    /// `keep_going(node)`, removing them from `dict` too.
     fn delete_run(
         &mut self,
-        mut x: u32,
         update: &[u32; ZSKIPLIST_MAXLEVEL],
         dict: &mut Dict<f64>,
-        mut keep_going: impl FnMut(&Node) -> bool,
+        mut keep_going: impl FnMut(&ZSkipList, u32) -> bool,
     ) -> usize {
         let mut removed = 0;
-        while x != NIL && keep_going(self.n(x)) {
+        let mut x = self.fwd(update[0], 0);
+        while x != NIL && keep_going(self, x) {
             let next = self.fwd(x, 0);
             self.unlink(x, update);
-            let e = self.release(x);
-            dict.remove(&e);
+            dict.remove(self.ele(x));
+            self.release(x);
             removed += 1;
             x = next;
         }
@@ -754,40 +867,14 @@ impl ZSkipList {
 
     /// zslDeleteRangeByScore
     fn delete_range_by_score(&mut self, r: &ScoreRange, dict: &mut Dict<f64>) -> usize {
-        let mut update = [HEAD; ZSKIPLIST_MAXLEVEL];
-        let mut x = HEAD;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != NIL && !r.gte_min(self.n(f).score) {
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-            update[i] = x;
-        }
-        let x = self.fwd(x, 0);
-        self.delete_run(x, &update, dict, |n| r.lte_max(n.score))
+        let update = self.update_where(|f| !r.gte_min(self.score(f)));
+        self.delete_run(&update, dict, |z, x| r.lte_max(z.score(x)))
     }
 
     /// zslDeleteRangeByLex
     fn delete_range_by_lex(&mut self, r: &LexRange, dict: &mut Dict<f64>) -> usize {
-        let mut update = [HEAD; ZSKIPLIST_MAXLEVEL];
-        let mut x = HEAD;
-        for i in (0..self.level).rev() {
-            loop {
-                let f = self.fwd(x, i);
-                if f != NIL && !r.gte_min(&self.n(f).ele) {
-                    x = f;
-                } else {
-                    break;
-                }
-            }
-            update[i] = x;
-        }
-        let x = self.fwd(x, 0);
-        self.delete_run(x, &update, dict, |n| r.lte_max(&n.ele))
+        let update = self.update_where(|f| !r.gte_min(self.ele(f)));
+        self.delete_run(&update, dict, |z, x| r.lte_max(z.ele(x)))
     }
 
     /// zslDeleteRangeByRank: 1-based inclusive ranks.
@@ -798,7 +885,7 @@ impl ZSkipList {
         for i in (0..self.level).rev() {
             loop {
                 let f = self.fwd(x, i);
-                let span = self.n(x).lvl(i).span as usize;
+                let span = self.span(x, i) as usize;
                 if f != NIL && traversed + span < start {
                     traversed += span;
                     x = f;
@@ -808,9 +895,8 @@ impl ZSkipList {
             }
             update[i] = x;
         }
-        let x = self.fwd(x, 0);
         let mut rank = traversed + 1;
-        self.delete_run(x, &update, dict, |_| {
+        self.delete_run(&update, dict, |_, _| {
             let go = rank <= end;
             rank += 1;
             go
@@ -825,20 +911,25 @@ impl ZSkipList {
             loop {
                 let f = self.fwd(x, i);
                 if f != NIL && {
-                    let n = self.n(f);
-                    n.score < score || (n.score == score && *n.ele <= *ele)
+                    let s = self.score(f);
+                    s < score || (s == score && self.ele(f) <= ele)
                 } {
-                    rank += self.n(x).lvl(i).span as usize;
+                    rank += self.span(x, i) as usize;
                     x = f;
                 } else {
                     break;
                 }
             }
-            if x != HEAD && *self.n(x).ele == *ele {
+            if x != HEAD && self.ele(x) == ele {
                 return rank;
             }
         }
         0
+    }
+
+    /// Rank of node `x` (1-based).
+    fn rank_of(&self, x: u32) -> usize {
+        self.get_rank(self.score(x), self.ele(x))
     }
 
     /// zslGetElementByRank: 1-based.
@@ -848,7 +939,7 @@ impl ZSkipList {
         for i in (0..self.level).rev() {
             loop {
                 let f = self.fwd(x, i);
-                let span = self.n(x).lvl(i).span as usize;
+                let span = self.span(x, i) as usize;
                 if f != NIL && traversed + span <= rank {
                     traversed += span;
                     x = f;
@@ -863,36 +954,45 @@ impl ZSkipList {
         NIL
     }
 
-    /// Renumber the arena when it is mostly free slots.
+    /// Rebuild the arena without holes when more than half of it is free.
     fn maybe_compact(&mut self) {
-        if self.free.len() < 64 || self.free.len() * 2 < self.nodes.len() {
+        if self.free_bytes < 4096 || self.free_bytes * 2 < self.a.len() {
             return;
         }
-        let mut map = vec![NIL; self.nodes.len()];
-        map[0] = 0;
-        let mut order: Vec<u32> = Vec::with_capacity(self.length + 1);
-        order.push(HEAD);
-        let mut x = self.first();
-        while x != NIL {
-            map[x as usize] = order.len() as u32;
+        let mut map = vec![NIL; self.a.len() / 8];
+        let mut order = Vec::with_capacity(self.length + 1);
+        let mut na: Vec<u8> = Vec::with_capacity(self.a.len() - self.free_bytes);
+        let mut x = HEAD;
+        loop {
+            let p = wpos(x);
+            let size = rec_size(self.nlev(x));
+            map[x as usize] = (na.len() / 8) as u32;
+            na.extend_from_slice(&self.a[p..p + size]);
             order.push(x);
             x = self.fwd(x, 0);
+            if x == NIL {
+                break;
+            }
         }
         let remap = |v: u32| if v == NIL { NIL } else { map[v as usize] };
-        let mut old = std::mem::take(&mut self.nodes);
-        let mut nodes = Vec::with_capacity(order.len());
-        for &o in &order {
-            let mut n = std::mem::replace(&mut old[o as usize], Node::new(Box::default(), 0.0, 1));
-            n.back = remap(n.back);
-            n.lvl0.fwd = remap(n.lvl0.fwd);
-            for l in n.upper.iter_mut() {
-                l.fwd = remap(l.fwd);
+        self.a = na;
+        for &old in &order {
+            let x = map[old as usize];
+            let b = remap(self.back(x));
+            self.set_back(x, b);
+            for i in 0..self.nlev(x) {
+                let f = remap(self.fwd(x, i));
+                self.set_fwd(x, i, f);
             }
-            nodes.push(n);
         }
         self.tail = remap(self.tail);
-        self.nodes = nodes;
         self.free = Vec::new();
+        self.free_bytes = 0;
+        // Drop unused big-member slots at the end.
+        if self.big_free.len() == self.big.len() {
+            self.big = Vec::new();
+            self.big_free = Vec::new();
+        }
     }
 
     /// Check every structural invariant (tests).
@@ -902,9 +1002,9 @@ impl ZSkipList {
         let mut prev = NIL;
         let mut count = 0;
         while x != NIL {
-            assert_eq!(self.n(x).back, prev);
+            assert_eq!(self.back(x), prev);
             if prev != NIL {
-                assert!(self.n(prev).before(self.n(x).score, &self.n(x).ele));
+                assert!(self.node_before(prev, x));
             }
             count += 1;
             prev = x;
@@ -917,13 +1017,13 @@ impl ZSkipList {
             let mut x = HEAD;
             let mut rank = 0usize;
             loop {
-                let l = *self.n(x).lvl(i);
-                if l.fwd == NIL {
+                let f = self.fwd(x, i);
+                if f == NIL {
                     break;
                 }
-                rank += l.span as usize;
-                assert_eq!(self.get_rank(self.n(l.fwd).score, &self.n(l.fwd).ele), rank);
-                x = l.fwd;
+                rank += self.span(x, i) as usize;
+                assert_eq!(self.rank_of(f), rank);
+                x = f;
             }
         }
     }
@@ -1175,7 +1275,7 @@ impl SkipZSet {
         match self.dict.remove(ele) {
             Some((_, score)) => {
                 let removed = self.zsl.delete(score, ele);
-                debug_assert!(removed.is_some());
+                debug_assert!(removed);
                 true
             }
             None => false,
@@ -1183,7 +1283,7 @@ impl SkipZSet {
     }
 
     fn insert_new(&mut self, score: f64, ele: &[u8]) {
-        self.zsl.insert(score, ele.into());
+        self.zsl.insert(score, ele);
         self.dict.insert_new(ele.into(), score);
     }
 }
@@ -1204,8 +1304,7 @@ impl Clone for ZSet {
                 let mut dict = Dict::new();
                 let mut x = zsl.first();
                 while x != NIL {
-                    let n = zsl.n(x);
-                    dict.insert_new(n.ele.clone(), n.score);
+                    dict.insert_new(zsl.ele(x).into(), zsl.score(x));
                     x = zsl.fwd(x, 0);
                 }
                 ZSet::Skiplist(Box::new(SkipZSet { dict, zsl }))
@@ -1338,8 +1437,7 @@ impl ZSet {
         let mut lp = Listpack::new();
         let mut x = zs.zsl.first();
         while x != NIL {
-            let n = zs.zsl.n(x);
-            zzl_insert_at(&mut lp, None, &n.ele, n.score);
+            zzl_insert_at(&mut lp, None, zs.zsl.ele(x), zs.zsl.score(x));
             x = zs.zsl.fwd(x, 0);
         }
         *self = ZSet::Listpack(lp);
@@ -1523,7 +1621,7 @@ impl ZSet {
         match (self, p) {
             (ZSet::Listpack(lp), Pos::Lp(e)) => zzl_prev(lp, e).map(Pos::Lp),
             (ZSet::Skiplist(zs), Pos::Sl(x)) => {
-                let b = zs.zsl.n(x).back;
+                let b = zs.zsl.back(x);
                 (b != NIL).then_some(Pos::Sl(b))
             }
             _ => None,
@@ -1544,7 +1642,7 @@ impl ZSet {
     pub fn ele(&self, p: Pos) -> Ele<'_> {
         match (self, p) {
             (ZSet::Listpack(lp), Pos::Lp(e)) => zzl_ele(lp, e),
-            (ZSet::Skiplist(zs), Pos::Sl(x)) => Ele::Str(&zs.zsl.n(x).ele),
+            (ZSet::Skiplist(zs), Pos::Sl(x)) => Ele::Str(zs.zsl.ele(x)),
             _ => Ele::Str(b""),
         }
     }
@@ -1553,7 +1651,7 @@ impl ZSet {
     pub fn score_at(&self, p: Pos) -> f64 {
         match (self, p) {
             (ZSet::Listpack(lp), Pos::Lp(e)) => zzl_score_at(lp, e),
-            (ZSet::Skiplist(zs), Pos::Sl(x)) => zs.zsl.n(x).score,
+            (ZSet::Skiplist(zs), Pos::Sl(x)) => zs.zsl.score(x),
             _ => 0.0,
         }
     }
@@ -1645,11 +1743,11 @@ impl ZSet {
                 if first == NIL {
                     return 0;
                 }
-                let fr = zsl.get_rank(zsl.n(first).score, &zsl.n(first).ele);
+                let fr = zsl.rank_of(first);
                 let mut count = zsl.len() - (fr - 1);
                 let last = zsl.last_in_range(r);
                 if last != NIL {
-                    let lr = zsl.get_rank(zsl.n(last).score, &zsl.n(last).ele);
+                    let lr = zsl.rank_of(last);
                     count -= zsl.len() - lr;
                 }
                 count
@@ -1678,11 +1776,11 @@ impl ZSet {
                 if first == NIL {
                     return 0;
                 }
-                let fr = zsl.get_rank(zsl.n(first).score, &zsl.n(first).ele);
+                let fr = zsl.rank_of(first);
                 let mut count = zsl.len() - (fr - 1);
                 let last = zsl.last_in_lex_range(r);
                 if last != NIL {
-                    let lr = zsl.get_rank(zsl.n(last).score, &zsl.n(last).ele);
+                    let lr = zsl.rank_of(last);
                     count -= zsl.len() - lr;
                 }
                 count
@@ -1845,9 +1943,8 @@ impl ZSet {
         }
         let mut zs = SkipZSet::new();
         for (m, s) in pairs {
-            let m = m.into_boxed_slice();
-            zs.dict.insert_new(m.clone(), s);
-            zs.zsl.insert(s, m);
+            zs.zsl.insert(s, &m);
+            zs.dict.insert_new(m.into_boxed_slice(), s);
         }
         ZSet::Skiplist(Box::new(zs))
     }
@@ -2213,7 +2310,13 @@ mod tests {
         let mut z = ZSet::new_skiplist();
         let mut model: std::collections::BTreeMap<Vec<u8>, f64> = Default::default();
         for round in 0..6000 {
-            let m = format!("k{}", rng.gen_range(400)).into_bytes();
+            let n = rng.gen_range(400);
+            // Some members are too long to be stored inside the node.
+            let m = if n.is_multiple_of(7) {
+                format!("long-member-{:040}", n).into_bytes()
+            } else {
+                format!("k{}", n).into_bytes()
+            };
             match rng.gen_range(4) {
                 0 | 1 => {
                     let s = (rng.gen_range(50) as f64) - 25.0;
@@ -2244,10 +2347,14 @@ mod tests {
         for (i, (m, _)) in expect.iter().enumerate() {
             assert_eq!(z.rank(m, false), Some(i));
         }
+        // A copy is equal, and independent.
+        let copy = z.clone();
+        assert_eq!(copy.iter(false).map(|(e, s)| (e.to_vec(), s)).collect::<Vec<_>>(), got);
         // Emptying compacts the arena.
         while z.pop(false).is_some() {}
+        assert_eq!(copy.len(), expect.len());
         if let ZSet::Skiplist(s) = &z {
-            assert!(s.zsl.nodes.len() < 200);
+            assert!(s.zsl.a.len() < 8192);
             s.zsl.check();
         }
     }

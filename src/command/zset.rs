@@ -1503,21 +1503,7 @@ fn zrandmember_with_count(srv: &mut Server, c: &mut Client, key: &[u8], l: i64, 
     // CASE 1: negative count (repetitions allowed) or a single member.
     if !uniq || count == 1 {
         c.reply.array_len(if withscores && !resp3 { count * 2 } else { count } as usize);
-        let positions = if z.is_listpack() { z.positions() } else { Vec::new() };
-        for i in 0..count {
-            let p = if positions.is_empty() {
-                z.at_rank(rng.gen_index(z.len()), false)
-            } else {
-                positions.get(rng.gen_index(positions.len())).copied()
-            };
-            if let Some(p) = p {
-                emit(c, p);
-            }
-            if i % 1024 == 0 && c.has(flags::CLOSE_ASAP) {
-                break;
-            }
-        }
-        return Ok(());
+        return zrandmember_repeat(srv, c, db, key, count, withscores);
     }
     let reply_size = count.min(size);
     c.reply.array_len(if withscores && !resp3 { reply_size * 2 } else { reply_size } as usize);
@@ -1569,6 +1555,60 @@ fn zrandmember_with_count(srv: &mut Server, c: &mut Client, key: &[u8], l: i64, 
         }
         if let Some(p) = z.at_rank(r, false) {
             emit(c, p);
+        }
+    }
+    Ok(())
+}
+
+/// ZRANDMEMBER with a negative count: `count` independent uniform picks,
+/// emitted in batches (ZRANDMEMBER_RANDOM_SAMPLE_LIMIT) with the output
+/// buffer limits checked in between, so a client that asks for an absurd
+/// count is disconnected (CLIENT_CLOSE_ASAP) instead of filling memory.
+fn zrandmember_repeat(
+    srv: &mut Server,
+    c: &mut Client,
+    db: usize,
+    key: &[u8],
+    count: u64,
+    withscores: bool,
+) -> CmdResult {
+    const SAMPLE_LIMIT: u64 = 1000;
+    let resp3 = c.reply.resp > 2;
+    let mut positions: Option<Vec<Pos>> = None;
+    let mut left = count;
+    while left > 0 {
+        let n = left.min(SAMPLE_LIMIT);
+        {
+            let z = match zset_ref(srv.dbs[db].dict.get(key)) {
+                Some(z) => z,
+                None => return Ok(()),
+            };
+            let rng = &mut srv.rng;
+            // Listpack positions are collected once (seeking is O(n)).
+            let pos = positions.get_or_insert_with(|| if z.is_listpack() { z.positions() } else { Vec::new() });
+            for _ in 0..n {
+                let p = if pos.is_empty() {
+                    z.at_rank(rng.gen_index(z.len()), false)
+                } else {
+                    pos.get(rng.gen_index(pos.len())).copied()
+                };
+                if let Some(p) = p {
+                    if withscores && resp3 {
+                        c.reply.array_len(2);
+                    }
+                    reply_ele(c, z.ele(p));
+                    if withscores {
+                        c.reply.double(z.score_at(p));
+                    }
+                }
+            }
+        }
+        left -= n;
+        if left > 0 {
+            srv.check_output_buffer_limits(c);
+            if c.has(flags::CLOSE_ASAP) {
+                break;
+            }
         }
     }
     Ok(())

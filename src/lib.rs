@@ -11,6 +11,7 @@
 //! command/       mod.rs = the single command table; one file per command family
 //! db/            keyspace dicts, values and their encodings
 //! config/        the directive table: parse, CONFIG GET/SET/REWRITE
+//! types/         non-string value types (zset.rs: sorted sets)
 //! util/          number parsing/formatting, glob matching, CRC64, LZF, PRNG
 //! log.rs         Redis's log line format, per-line open/append/close
 //! error.rs       command errors with Redis's exact texts
@@ -30,6 +31,7 @@ pub mod log;
 pub mod resp;
 pub mod server;
 pub mod sys;
+pub mod types;
 pub mod util;
 
 pub use sys::alloc;

@@ -99,6 +99,8 @@ fn lookup_notouch(srv: &mut Server, db: usize, key: &[u8], notify_miss: bool) ->
 /// Add a key known to be absent (Redis's dbAdd, which fires "new").
 fn db_add(srv: &mut Server, db: usize, key: &[u8], obj: Obj) {
     srv.dbs[db].add(key, obj);
+    // dbAdd's signalKeyAsReady: RENAME/MOVE/COPY can serve blocked clients.
+    srv.signal_key_as_ready(db, key);
     srv.notify_keyspace_event(notify::NEW, "new", key, db);
 }
 
@@ -248,7 +250,7 @@ pub fn keys_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult 
 /// optional sign (a negative number wraps around, as strtoul's does), base
 /// 10, nothing after the digits (C string: a NUL byte ends it), no overflow.
 /// The empty string is cursor 0.
-fn parse_scan_cursor(arg: &[u8]) -> Option<u64> {
+pub(crate) fn parse_scan_cursor(arg: &[u8]) -> Option<u64> {
     // The C string ends at the first NUL byte.
     let s = match memchr::memchr(0, arg) {
         Some(i) => &arg[..i],

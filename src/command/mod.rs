@@ -26,6 +26,7 @@ pub mod multi;
 pub mod pubsub;
 pub mod server_cmds;
 pub mod string;
+pub mod zset;
 
 pub type Handler = fn(&mut Server, &mut Client, &Args) -> CmdResult;
 
@@ -244,6 +245,7 @@ use multi as mul;
 use pubsub as ps;
 use server_cmds as srv;
 use string as st;
+use zset as z;
 
 /// Handler of container commands whose subcommand was not found (the
 /// dispatcher replies the error before calling it).
@@ -290,6 +292,42 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     cmd!("pfmerge", hll::pfmerge_command, -2, "write denyoom", 1, -1, 1, "@write @hyperloglog @slow"),
     cmd!("pfselftest", hll::pfselftest_command, 1, "admin", 0, 0, 0, "@hyperloglog @admin @slow @dangerous"),
     cmd!("pfdebug", hll::pfdebug_command, 3, "write denyoom admin", 2, 2, 1, "@write @hyperloglog @admin @slow @dangerous"),
+    // --- sorted sets (zset.rs) ---
+    cmd!("zadd", z::zadd_command, -4, "write denyoom fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zincrby", z::zincrby_command, 4, "write denyoom fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zrem", z::zrem_command, -3, "write fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zcard", z::zcard_command, 2, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zscore", z::zscore_command, 3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zmscore", z::zmscore_command, -3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zrank", z::zrank_command, 3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zrevrank", z::zrevrank_command, 3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zcount", z::zcount_command, 4, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zlexcount", z::zlexcount_command, 4, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zrange", z::zrange_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrangestore", z::zrangestore_command, -5, "write denyoom", 1, 2, 1, "@write @sortedset @slow"),
+    cmd!("zrevrange", z::zrevrange_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrangebyscore", z::zrangebyscore_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrevrangebyscore", z::zrevrangebyscore_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrangebylex", z::zrangebylex_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrevrangebylex", z::zrevrangebylex_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zremrangebyrank", z::zremrangebyrank_command, 4, "write", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zremrangebyscore", z::zremrangebyscore_command, 4, "write", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zremrangebylex", z::zremrangebylex_command, 4, "write", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zunion", z::zunion_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zunionstore", z::zunionstore_command, -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zinter", z::zinter_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zinterstore", z::zinterstore_command, -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zintercard", z::zintercard_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zdiff", z::zdiff_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zdiffstore", z::zdiffstore_command, -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zpopmin", z::zpopmin_command, -2, "write fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zpopmax", z::zpopmax_command, -2, "write fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zmpop", z::zmpop_command, -4, "write movablekeys", 0, 0, 0, "@write @sortedset @slow"),
+    cmd!("bzpopmin", z::bzpopmin_command, -3, "write noscript blocking fast", 1, -2, 1, "@write @sortedset @fast @blocking"),
+    cmd!("bzpopmax", z::bzpopmax_command, -3, "write noscript blocking fast", 1, -2, 1, "@write @sortedset @fast @blocking"),
+    cmd!("bzmpop", z::bzmpop_command, -5, "write blocking movablekeys", 0, 0, 0, "@write @sortedset @slow @blocking"),
+    cmd!("zrandmember", z::zrandmember_command, -2, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zscan", z::zscan_command, -3, "readonly", 1, 1, 1, "@read @sortedset @slow"),
     // --- keyspace (generic.rs) ---
     cmd!("del", gen::del_command, -2, "write", 1, -1, 1, "@keyspace @write @slow"),
     cmd!("unlink", gen::unlink_command, -2, "write fast", 1, -1, 1, "@keyspace @write @fast"),

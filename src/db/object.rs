@@ -27,6 +27,8 @@ pub enum StrVal {
 #[derive(Clone)]
 pub enum Value {
     Str(StrVal),
+    /// Sorted set (listpack or skiplist encoding).
+    ZSet(Box<crate::types::zset::ZSet>),
 }
 
 pub struct Obj {
@@ -147,12 +149,14 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::ZSet(_) => "zset",
         }
     }
 
     pub fn encoding_name(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding_name(),
+            Value::ZSet(z) => z.encoding_name(),
         }
     }
 }

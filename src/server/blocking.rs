@@ -19,6 +19,28 @@ use crate::client::{flags, Args, Client, OwnedArgs};
 use crate::sys::RawFd;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
+/// The value type a blocking command waits for (Redis's BLOCKED_LIST /
+/// BLOCKED_ZSET / BLOCKED_STREAM): a ready key holding another type does not
+/// serve it, it stays blocked. None: re-run on any ready key (XREADGROUP is
+/// left to its own handler: Redis unblocks it with an error in that case).
+fn blocked_value_type(cmd: &[u8]) -> Option<&'static str> {
+    const TYPES: &[(&str, &str)] = &[
+        ("blpop", "list"),
+        ("brpop", "list"),
+        ("brpoplpush", "list"),
+        ("blmove", "list"),
+        ("blmpop", "list"),
+        ("bzpopmin", "zset"),
+        ("bzpopmax", "zset"),
+        ("bzmpop", "zset"),
+        ("xread", "stream"),
+    ];
+    TYPES
+        .iter()
+        .find(|(c, _)| c.as_bytes().eq_ignore_ascii_case(cmd))
+        .map(|(_, t)| *t)
+}
+
 /// What a blocked client receives when its timeout fires.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum TimeoutReply {
@@ -198,6 +220,19 @@ impl Server {
                     if !self.key_exists(db, &key) {
                         break;
                     }
+                    // Only a value of the awaited type serves the client
+                    // (a zset key does not wake BLPOP, a string wakes nobody).
+                    let wanted = self
+                        .blocking
+                        .states
+                        .get(&fd)
+                        .and_then(|st| blocked_value_type(st.argv.args().get(0)));
+                    if let Some(t) = wanted {
+                        let actual = self.dbs[db].dict.get(&key).map(|o| o.val.type_name());
+                        if actual != Some(t) {
+                            continue;
+                        }
+                    }
                     let st = match self.forget_blocked(fd) {
                         Some(s) => s,
                         None => continue,
@@ -239,5 +274,20 @@ impl Server {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blocked_value_type;
+
+    #[test]
+    fn blocking_commands_wait_for_their_type() {
+        assert_eq!(blocked_value_type(b"BZPOPMIN"), Some("zset"));
+        assert_eq!(blocked_value_type(b"bzmpop"), Some("zset"));
+        assert_eq!(blocked_value_type(b"blmove"), Some("list"));
+        assert_eq!(blocked_value_type(b"XREAD"), Some("stream"));
+        assert_eq!(blocked_value_type(b"xreadgroup"), None);
+        assert_eq!(blocked_value_type(b"get"), None);
     }
 }

@@ -115,6 +115,9 @@ impl Server {
     pub fn set_key(&mut self, db: usize, key: &[u8], val: Value, keep_ttl: bool) {
         let obj = Obj::new(val, self.lru_clock);
         self.dbs[db].set_key(key, obj, keep_ttl);
+        // Clients blocked on the key (BZPOPMIN, BLPOP ...) may be served now
+        // (only if the value has the type they wait for, see blocking.rs).
+        self.signal_key_as_ready(db, key);
         self.signal_modified_key(db, key);
     }
 

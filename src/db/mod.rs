@@ -6,7 +6,11 @@
 //! resulting DELs — lives in `crate::server::keyspace`, which wraps these
 //! calls the way Redis's `lookupKey*` / `expireIfNeeded` wrap `dictFind`.
 pub mod dict;
+pub mod intset;
+pub mod listpack;
 pub mod object;
+pub mod ziplist;
+pub mod zipmap;
 
 pub use dict::Dict;
 pub use object::{Obj, StrVal, Value};

@@ -374,11 +374,16 @@ fn i_am_master(srv: &Server) -> bool {
 }
 
 /// rdbLoad: load `filename` into the server's databases, with the
-/// loading state (INFO loading, rdb_last_load_keys_*) maintained.
+/// loading state (INFO loading, rdb_last_load_keys_*) maintained. With
+/// `serve_clients` the event loop runs every
+/// loading-process-events-interval-bytes (clients get -LOADING for
+/// commands not flagged `loading`); the keyspace being built is kept apart
+/// meanwhile and installed at the end.
 pub fn rdb_load(
     srv: &mut Server,
     filename: &str,
     allow_dup: bool,
+    serve_clients: bool,
 ) -> Result<LoadStats, LoadFailure> {
     let mut file = match std::fs::File::open(filename) {
         Ok(f) => f,
@@ -403,20 +408,31 @@ pub fn rdb_load(
         key_load_delay: srv.config.key_load_delay,
         progress_interval: srv.config.loading_process_events_interval_bytes.max(0) as u64,
     };
-    let checksum = srv.config.rdbchecksum;
+    // Clients served while loading may CONFIG SET: load with a snapshot.
+    let cfg = srv.config.clone();
     let env = LoadEnv {
         ctx: LoadCtx {
-            config: &srv.config,
+            config: &cfg,
             deep_sanitize: false,
         },
-        policy: srv.config.maxmemory_policy,
+        policy: cfg.maxmemory_policy,
         now_ms,
         lru_clock: crate::server::lru_clock_from(now_ms),
     };
-    let st = &mut srv.rdb_state;
-    let mut progress = |off: u64| st.loading_loaded_bytes = off;
-    let mut rd = RdbReader::from_read(&mut file, size, checksum);
-    let r = load_rio(&mut rd, &mut srv.dbs, &env, &opts, &mut progress);
+    let ndb = srv.dbs.len();
+    let mut dbs = std::mem::replace(&mut srv.dbs, (0..ndb).map(Db::new).collect());
+    let mut rd = RdbReader::from_read(&mut file, size, cfg.rdbchecksum);
+    let r = {
+        let mut progress = |off: u64| {
+            srv.rdb_state.loading_loaded_bytes = off;
+            if serve_clients {
+                srv.process_events_while_blocked();
+            }
+        };
+        load_rio(&mut rd, &mut dbs, &env, &opts, &mut progress)
+    };
+    srv.dbs = dbs;
+    super::child::update_dict_resize_policy(srv);
     let st = &mut srv.rdb_state;
     st.loading = false;
     st.loading_loaded_bytes = rd.offset();
@@ -486,7 +502,7 @@ pub fn load_data_from_disk(srv: &mut Server) {
     }
     let start = std::time::Instant::now();
     let filename = srv.config.dbfilename.clone();
-    match rdb_load(srv, &filename, false) {
+    match rdb_load(srv, &filename, false, true) {
         Ok(_) => {
             crate::server_log!(
                 Notice,
@@ -538,7 +554,7 @@ pub fn debug_reload(srv: &mut Server, opts: &[&[u8]]) -> Result<(), String> {
             db.clear();
         }
     }
-    match rdb_load(srv, &filename, merge) {
+    match rdb_load(srv, &filename, merge, false) {
         Ok(_) => {
             crate::server_log!(Warning, "DB reloaded by DEBUG RELOAD");
             Ok(())

@@ -232,29 +232,56 @@ impl Server {
                 crate::server_log!(Warning, "epoll_wait failed: {}", e);
             }
             self.now_ms = now_ms();
-            for &(fd, mask) in events.iter() {
-                match self
-                    .fd_owner
-                    .get(fd as usize)
-                    .copied()
-                    .unwrap_or(FdOwner::None)
-                {
-                    FdOwner::Listener(i) => self.accept_connections(i),
-                    FdOwner::Client => {
-                        if mask & epoll::READABLE != 0 {
-                            self.read_from_client(fd);
-                        }
-                        if mask & epoll::WRITABLE != 0 {
-                            self.write_to_client(fd, true);
-                        }
-                    }
-                    FdOwner::None => {}
-                }
-            }
+            self.handle_events(&events);
             if self.now_ms >= self.next_cron_ms {
                 self.server_cron();
                 self.next_cron_ms = self.now_ms + 1000 / self.hz;
             }
+        }
+    }
+
+    /// Dispatch the readiness events of one poll.
+    fn handle_events(&mut self, events: &[(RawFd, u8)]) {
+        for &(fd, mask) in events.iter() {
+            match self
+                .fd_owner
+                .get(fd as usize)
+                .copied()
+                .unwrap_or(FdOwner::None)
+            {
+                FdOwner::Listener(i) => self.accept_connections(i),
+                FdOwner::Client => {
+                    if mask & epoll::READABLE != 0 {
+                        self.read_from_client(fd);
+                    }
+                    if mask & epoll::WRITABLE != 0 {
+                        self.write_to_client(fd, true);
+                    }
+                }
+                FdOwner::None => {}
+            }
+        }
+    }
+
+    /// processEventsWhileBlocked: serve clients during a long blocking
+    /// operation (loading a dataset): a few non-blocking polls, no timers.
+    /// A shutdown requested meanwhile ends the process here.
+    pub fn process_events_while_blocked(&mut self) {
+        let mut events = Vec::with_capacity(64);
+        for _ in 0..4 {
+            self.before_sleep();
+            if let Some(code) = self.exit_code {
+                std::process::exit(code);
+            }
+            if self.poller.wait(0, &mut events).is_err() || events.is_empty() {
+                break;
+            }
+            self.now_ms = now_ms();
+            self.handle_events(&events);
+        }
+        self.before_sleep();
+        if let Some(code) = self.exit_code {
+            std::process::exit(code);
         }
     }
 
@@ -796,7 +823,23 @@ impl Server {
                 || (full_name == "exec" && self.queued_write(c)))
         {
             self.commands.cmds[idx].stats.rejected_calls += 1;
-            self.reject(c, crate::rdb::MISCONF_BGSAVE_ERR);
+            if full_name == "exec" {
+                // execCommandAbort
+                crate::command::multi::discard_transaction(self, c);
+                c.reply.error(&format!(
+                    "EXECABORT Transaction discarded because of: {}",
+                    crate::rdb::MISCONF_BGSAVE_ERR
+                ));
+                self.count_error_replies(c);
+            } else {
+                self.reject(c, crate::rdb::MISCONF_BGSAVE_ERR);
+            }
+            return;
+        }
+        // Loading a dataset: only commands flagged `loading` run.
+        if self.rdb_state.loading && !self.rdb_state.async_loading && cflags & flag::LOADING == 0 {
+            self.commands.cmds[idx].stats.rejected_calls += 1;
+            self.reject(c, "LOADING Redis is loading the dataset in memory");
             return;
         }
         if c.has(flags::MULTI)
@@ -939,7 +982,12 @@ impl Server {
     /// flags (Redis's serverCron shutdown_asap branch). On failure (the
     /// final save failed) the server keeps running.
     pub fn handle_signal_shutdown(&mut self, sig: i32) {
-        let (msg, flags) = if sig == SIGINT {
+        let (msg, flags) = if self.rdb_state.loading {
+            (
+                "Received shutdown signal during loading, scheduling shutdown.",
+                crate::config::SHUTDOWN_NOSAVE,
+            )
+        } else if sig == SIGINT {
             (
                 "Received SIGINT scheduling shutdown...",
                 self.config.shutdown_on_sigint,

@@ -412,7 +412,7 @@ fn kill_9_during_bgsave_never_corrupts_the_dump() {
             Reply::status("Background saving started")
         );
         std::thread::sleep(Duration::from_millis(xorshift(&mut seed) % 60));
-        if xorshift(&mut seed) % 2 == 0 {
+        if xorshift(&mut seed).is_multiple_of(2) {
             // Kill the child, if it still runs.
             let _ = Command::new("pkill")
                 .args(["-9", "-P", &srv.pid.to_string()])

@@ -14,7 +14,7 @@
 # passing so the entry can be removed.
 set -eu
 
-KNOWN_MISSING=${FERRODIS_KNOWN_MISSING-"signal-handler-log-format config-open-error-log"}
+KNOWN_MISSING=${FERRODIS_KNOWN_MISSING-"signal-handler-log-format"}
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ -n "${REDIS_SERVER:-}" ]; then

@@ -22,8 +22,11 @@ pub mod config_apply;
 pub mod cron;
 pub mod info;
 pub mod keyspace;
+pub mod latency;
+pub mod monitor;
 pub mod multi;
 pub mod pubsub;
+pub mod slowlog;
 pub mod startup;
 
 use crate::client::{flags, Args, Client};
@@ -151,6 +154,15 @@ pub struct Server {
     pub blocking: blocking::Blocking,
     /// RDB persistence / fork child / loading state (rdb/mod.rs).
     pub rdb_state: crate::rdb::RdbState,
+    /// LATENCY LATEST/HISTORY/DOCTOR events (server/latency.rs).
+    pub latency: latency::LatencyMonitor,
+    /// SLOWLOG entries (server/slowlog.rs).
+    pub slowlog: slowlog::Slowlog,
+    /// Argument positions of the running command to show as "(redacted)"
+    /// in SLOWLOG / MONITOR (Redis's redactClientCommandArgument). Reset by `call`.
+    pub redacted_args: Vec<usize>,
+    /// DEBUG PAUSE-CRON: skip server_cron while set.
+    pub cron_paused: bool,
 }
 
 impl Server {
@@ -206,6 +218,10 @@ impl Server {
             in_exec: false,
             blocking: blocking::Blocking::default(),
             rdb_state: crate::rdb::RdbState::default(),
+            latency: latency::LatencyMonitor::default(),
+            slowlog: slowlog::Slowlog::default(),
+            redacted_args: Vec::new(),
+            cron_paused: false,
             config,
         })
     }
@@ -234,7 +250,9 @@ impl Server {
             self.now_ms = now_ms();
             self.handle_events(&events);
             if self.now_ms >= self.next_cron_ms {
-                self.server_cron();
+                if !self.cron_paused {
+                    self.server_cron();
+                }
                 self.next_cron_ms = self.now_ms + 1000 / self.hz;
             }
         }
@@ -916,6 +934,7 @@ impl Server {
         }
         self.count_error_replies(c);
         self.stats.numcommands += 1;
+        self.after_call_introspection(c, idx, args, usec);
         let forced = std::mem::take(&mut self.force_propagation);
         if cflags & (flag::WRITE | flag::MAY_REPLICATE) != 0
             && (self.dirty != dirty_before || forced)

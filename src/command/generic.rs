@@ -601,8 +601,8 @@ pub fn flushdb_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResu
 }
 
 /// FLUSHALL [ASYNC|SYNC]
-/// TODO(rdb): with save points configured Redis then saves the (empty)
-/// dataset synchronously, which resets `dirty` to 0; and kills an RDB child.
+/// With save points configured the (empty) dataset is then saved at once,
+/// which resets `dirty` to 0, and a saving child is killed (rdb::flushall_hook).
 /// TODO(lazyfree): ASYNC frees synchronously for now.
 pub fn flushall_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult {
     let _async = flush_flags(args)?;
@@ -612,6 +612,7 @@ pub fn flushall_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
         removed += db.clear() as u64;
     }
     srv.dirty += removed;
+    crate::rdb::flushall_hook(srv);
     srv.force_propagation = true;
     c.reply.ok();
     Ok(())

@@ -409,7 +409,10 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     // --- server (server_cmds.rs) ---
     cmd!("info", srv::info_command, -1, "loading stale sentinel", 0, 0, 0, "@slow @dangerous"),
     cmd!("time", srv::time_command, 1, "loading stale fast", 0, 0, 0, "@fast"),
-    cmd!("lastsave", srv::lastsave_command, 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous"),
+    cmd!("lastsave", crate::rdb::lastsave_command, 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous"),
+    // --- persistence (rdb/cmds.rs) ---
+    cmd!("save", crate::rdb::save_command, 1, "no_async_loading admin noscript no_multi", 0, 0, 0, "@admin @slow @dangerous"),
+    cmd!("bgsave", crate::rdb::bgsave_command, -1, "no_async_loading admin noscript", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("shutdown", srv::shutdown_command, -1, "admin noscript loading stale no_multi sentinel allow_busy", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("monitor", srv::monitor_command, 1, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("config", container_command, -2, "", 0, 0, 0, "@slow", &[

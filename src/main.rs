@@ -43,6 +43,13 @@ fn usage() -> ! {
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
     let exe = argv.first().cloned().unwrap_or_default();
+    let exec_name = std::path::Path::new(&exe)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if exec_name.contains("redis-check-rdb") {
+        std::process::exit(ferrodis::rdb::check::check_rdb_main(&argv));
+    }
     let mut args: Vec<String> = argv.iter().skip(1).cloned().collect();
     let sentinel_mode = exe.contains("redis-sentinel") || args.iter().any(|a| a == "--sentinel");
     args.retain(|a| a != "--sentinel");
@@ -157,6 +164,9 @@ fn main() {
     }
     srv.show_banner();
     srv.linux_memory_warnings();
+    if !srv.sentinel_mode {
+        ferrodis::rdb::load_data_from_disk(&mut srv);
+    }
     server_log!(Notice, "Ready to accept connections");
     let code = srv.run();
     std::process::exit(code);

@@ -75,6 +75,7 @@ pub fn xor_object_digest(digest: &mut [u8; 20], o: &Obj, has_expire: bool) {
     let type_code = match &o.val {
         Value::Str(_) => OBJ_STRING,
         Value::List(_) => OBJ_LIST,
+        Value::ZSet(_) => OBJ_ZSET,
     };
     mix_digest(digest, &type_code.to_be_bytes());
     match &o.val {
@@ -86,6 +87,17 @@ pub fn xor_object_digest(digest: &mut [u8; 20], o: &Obj, has_expire: bool) {
                 mix_digest(digest, &buf);
                 true
             });
+        }
+        Value::ZSet(z) => {
+            let mut buf = Vec::with_capacity(32);
+            for (ele, score) in z.iter(false) {
+                let mut eledigest = [0u8; 20];
+                ele.with_bytes(|b| mix_digest(&mut eledigest, b));
+                buf.clear();
+                crate::util::num::fmt_g17(&mut buf, score);
+                mix_digest(&mut eledigest, &buf);
+                xor_digest(digest, &eledigest);
+            }
         }
     }
     if has_expire {

@@ -15,16 +15,19 @@ use crate::error::CmdResult;
 use crate::server::Server;
 use std::collections::HashMap;
 
+pub mod bitops;
 pub mod connection;
 pub mod debug;
 pub mod generic;
 pub mod getkeys;
+pub mod hyperloglog;
 pub mod list;
 pub mod meta;
 pub mod multi;
 pub mod pubsub;
 pub mod server_cmds;
 pub mod string;
+pub mod zset;
 
 pub type Handler = fn(&mut Server, &mut Client, &Args) -> CmdResult;
 
@@ -234,14 +237,17 @@ macro_rules! cmd {
     };
 }
 
+use bitops as bit;
 use connection as conn;
 use debug as dbg;
 use generic as gen;
+use hyperloglog as hll;
 use list as lst;
 use multi as mul;
 use pubsub as ps;
 use server_cmds as srv;
 use string as st;
+use zset as z;
 
 /// Handler of container commands whose subcommand was not found (the
 /// dispatcher replies the error before calling it).
@@ -297,6 +303,56 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     cmd!("brpoplpush", lst::brpoplpush_command, 4, "write denyoom noscript blocking", 1, 2, 1, "@write @list @slow @blocking"),
     cmd!("blmove", lst::blmove_command, 6, "write denyoom noscript blocking", 1, 2, 1, "@write @list @slow @blocking"),
     cmd!("blmpop", lst::blmpop_command, -5, "write blocking movablekeys", 0, 0, 0, "@write @list @slow @blocking"),
+    // --- bitmaps (bitops.rs) ---
+    cmd!("setbit", bit::setbit_command, 4, "write denyoom", 1, 1, 1, "@write @bitmap @slow"),
+    cmd!("getbit", bit::getbit_command, 3, "readonly fast", 1, 1, 1, "@read @bitmap @fast"),
+    cmd!("bitcount", bit::bitcount_command, -2, "readonly", 1, 1, 1, "@read @bitmap @slow"),
+    cmd!("bitpos", bit::bitpos_command, -3, "readonly", 1, 1, 1, "@read @bitmap @slow"),
+    cmd!("bitop", bit::bitop_command, -4, "write denyoom", 2, -1, 1, "@write @bitmap @slow"),
+    cmd!("bitfield", bit::bitfield_command, -2, "write denyoom", 1, 1, 1, "@write @bitmap @slow"),
+    cmd!("bitfield_ro", bit::bitfield_ro_command, -2, "readonly fast", 1, 1, 1, "@read @bitmap @fast"),
+    // --- hyperloglog (hyperloglog.rs) ---
+    cmd!("pfadd", hll::pfadd_command, -2, "write denyoom fast", 1, 1, 1, "@write @hyperloglog @fast"),
+    cmd!("pfcount", hll::pfcount_command, -2, "readonly may_replicate", 1, -1, 1, "@read @hyperloglog @slow"),
+    cmd!("pfmerge", hll::pfmerge_command, -2, "write denyoom", 1, -1, 1, "@write @hyperloglog @slow"),
+    cmd!("pfselftest", hll::pfselftest_command, 1, "admin", 0, 0, 0, "@hyperloglog @admin @slow @dangerous"),
+    cmd!("pfdebug", hll::pfdebug_command, 3, "write denyoom admin", 2, 2, 1, "@write @hyperloglog @admin @slow @dangerous"),
+    // --- sorted sets (zset.rs) ---
+    cmd!("zadd", z::zadd_command, -4, "write denyoom fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zincrby", z::zincrby_command, 4, "write denyoom fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zrem", z::zrem_command, -3, "write fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zcard", z::zcard_command, 2, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zscore", z::zscore_command, 3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zmscore", z::zmscore_command, -3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zrank", z::zrank_command, 3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zrevrank", z::zrevrank_command, 3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zcount", z::zcount_command, 4, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zlexcount", z::zlexcount_command, 4, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zrange", z::zrange_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrangestore", z::zrangestore_command, -5, "write denyoom", 1, 2, 1, "@write @sortedset @slow"),
+    cmd!("zrevrange", z::zrevrange_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrangebyscore", z::zrangebyscore_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrevrangebyscore", z::zrevrangebyscore_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrangebylex", z::zrangebylex_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrevrangebylex", z::zrevrangebylex_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zremrangebyrank", z::zremrangebyrank_command, 4, "write", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zremrangebyscore", z::zremrangebyscore_command, 4, "write", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zremrangebylex", z::zremrangebylex_command, 4, "write", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zunion", z::zunion_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zunionstore", z::zunionstore_command, -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zinter", z::zinter_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zinterstore", z::zinterstore_command, -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zintercard", z::zintercard_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zdiff", z::zdiff_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zdiffstore", z::zdiffstore_command, -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zpopmin", z::zpopmin_command, -2, "write fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zpopmax", z::zpopmax_command, -2, "write fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zmpop", z::zmpop_command, -4, "write movablekeys", 0, 0, 0, "@write @sortedset @slow"),
+    cmd!("bzpopmin", z::bzpopmin_command, -3, "write noscript blocking fast", 1, -2, 1, "@write @sortedset @fast @blocking"),
+    cmd!("bzpopmax", z::bzpopmax_command, -3, "write noscript blocking fast", 1, -2, 1, "@write @sortedset @fast @blocking"),
+    cmd!("bzmpop", z::bzmpop_command, -5, "write blocking movablekeys", 0, 0, 0, "@write @sortedset @slow @blocking"),
+    cmd!("zrandmember", z::zrandmember_command, -2, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zscan", z::zscan_command, -3, "readonly", 1, 1, 1, "@read @sortedset @slow"),
     // --- keyspace (generic.rs) ---
     cmd!("del", gen::del_command, -2, "write", 1, -1, 1, "@keyspace @write @slow"),
     cmd!("unlink", gen::unlink_command, -2, "write fast", 1, -1, 1, "@keyspace @write @fast"),
@@ -378,7 +434,10 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     // --- server (server_cmds.rs) ---
     cmd!("info", srv::info_command, -1, "loading stale sentinel", 0, 0, 0, "@slow @dangerous"),
     cmd!("time", srv::time_command, 1, "loading stale fast", 0, 0, 0, "@fast"),
-    cmd!("lastsave", srv::lastsave_command, 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous"),
+    cmd!("lastsave", crate::rdb::lastsave_command, 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous"),
+    // --- persistence (rdb/cmds.rs) ---
+    cmd!("save", crate::rdb::save_command, 1, "no_async_loading admin noscript no_multi", 0, 0, 0, "@admin @slow @dangerous"),
+    cmd!("bgsave", crate::rdb::bgsave_command, -1, "no_async_loading admin noscript", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("shutdown", srv::shutdown_command, -1, "admin noscript loading stale no_multi sentinel allow_busy", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("monitor", srv::monitor_command, 1, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("config", container_command, -2, "", 0, 0, 0, "@slow", &[

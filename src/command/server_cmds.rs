@@ -73,8 +73,18 @@ pub fn shutdown_command(srv: &mut Server, _c: &mut Client, args: &Args) -> CmdRe
             "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client",
         ));
     }
-    let _ = force;
-    if srv.prepare_for_shutdown(nosave, save).is_ok() {
+    let mut flags = 0;
+    for (on, bit) in [
+        (nosave, crate::config::SHUTDOWN_NOSAVE),
+        (save, crate::config::SHUTDOWN_SAVE),
+        (now, crate::config::SHUTDOWN_NOW),
+        (force, crate::config::SHUTDOWN_FORCE),
+    ] {
+        if on {
+            flags |= bit;
+        }
+    }
+    if srv.prepare_for_shutdown_flags(flags).is_ok() {
         srv.exit_code = Some(0);
     } else {
         return Err(Error::new("ERR Errors trying to SHUTDOWN. Check logs."));

@@ -179,6 +179,11 @@ impl<V> Dict<V> {
         }
     }
 
+    /// Pre-size for `size` entries (dictExpand; RDB RESIZEDB hint).
+    pub fn expand_hint(&mut self, size: usize) {
+        self.expand(size);
+    }
+
     fn expand_if_needed(&mut self) {
         if self.is_rehashing() {
             return;

@@ -32,6 +32,8 @@ pub enum Value {
     Str(StrVal),
     /// A list (always OBJ_ENCODING_QUICKLIST in 7.0), see `crate::types::list`.
     List(Box<crate::types::list::List>),
+    /// Sorted set (listpack or skiplist encoding).
+    ZSet(Box<crate::types::zset::ZSet>),
 }
 
 pub struct Obj {
@@ -153,6 +155,7 @@ impl Value {
         match self {
             Value::Str(_) => "string",
             Value::List(_) => "list",
+            Value::ZSet(_) => "zset",
         }
     }
 
@@ -160,6 +163,7 @@ impl Value {
         match self {
             Value::Str(s) => s.encoding_name(),
             Value::List(_) => "quicklist",
+            Value::ZSet(z) => z.encoding_name(),
         }
     }
 }

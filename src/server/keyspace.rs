@@ -119,6 +119,9 @@ impl Server {
         }
         let obj = Obj::new(val, self.lru_clock);
         self.dbs[db].set_key(key, obj, keep_ttl);
+        // Clients blocked on the key (BZPOPMIN, BLPOP ...) may be served now
+        // (only if the value has the type they wait for, see blocking.rs).
+        self.signal_key_as_ready(db, key);
         self.signal_modified_key(db, key);
     }
 

@@ -139,3 +139,29 @@ pub fn rss_bytes() -> u64 {
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     pages * page.max(4096) as u64
 }
+
+/// SIGUSR1: how an RDB child is stopped without it counting as a failed
+/// save (Redis's killRDBChild).
+pub const SIGUSR1: i32 = libc::SIGUSR1;
+
+/// pipe(2) with both ends close-on-exec; each end optionally non-blocking
+/// (Redis's `anetPipe(fds, read_flags, write_flags)`). Returns (read, write).
+pub fn pipe(read_nonblock: bool, write_nonblock: bool) -> io::Result<(RawFd, RawFd)> {
+    let mut fds = [-1i32; 2];
+    // SAFETY: fds points to two writable ints, as pipe2 requires.
+    syscall!(pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC))?;
+    for (fd, nb) in [(fds[0], read_nonblock), (fds[1], write_nonblock)] {
+        if nb {
+            // SAFETY: fcntl on an fd we just created.
+            let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+            // SAFETY: as above.
+            if fl == -1 || unsafe { libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK) } == -1 {
+                let e = io::Error::last_os_error();
+                super::close(fds[0]);
+                super::close(fds[1]);
+                return Err(e);
+            }
+        }
+    }
+    Ok((fds[0], fds[1]))
+}

@@ -1,3 +1,5 @@
-//! Data types beyond strings, one file per type (Redis's `t_*.c` data
-//! structures): `list.rs` (quicklist).
+//! Value types other than strings, one file per Redis `t_*.c` data half
+//! (the commands live in `crate::command`): `list.rs` (quicklist),
+//! `zset.rs` (sorted sets).
 pub mod list;
+pub mod zset;

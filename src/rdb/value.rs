@@ -364,9 +364,11 @@ mod tests {
     #[test]
     fn lists_round_trip_in_every_node_shape() {
         use crate::types::list::{set_packed_threshold, List};
-        let mut cfg = Config::default();
-        cfg.list_max_listpack_size = 3;
-        cfg.list_compress_depth = 1;
+        let cfg = Config {
+            list_max_listpack_size: 3,
+            list_compress_depth: 1,
+            ..Config::default()
+        };
         let ctx = LoadCtx {
             config: &cfg,
             deep_sanitize: true,

@@ -273,7 +273,7 @@ mod tests {
             let mut r = RdbReader::from_slice(&b, false);
             let back = load_value(&mut r, RDB_TYPE_STRING, &ctx).unwrap().unwrap();
             assert_eq!(back.encoding_name(), v.encoding_name());
-            let Value::Str(bs) = &back;
+            let Value::Str(bs) = &back else { panic!("not a string") };
             assert_eq!(&*bs.as_bytes(), s);
             let mut r = RdbReader::from_slice(&b, false);
             skip_value(&mut r, RDB_TYPE_STRING).unwrap();

@@ -427,17 +427,9 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult
         }
         ("leak", 3) => c.reply.ok(),
         ("reload", _) => {
-            for opt in args.iter().skip(2) {
-                let o = String::from_utf8_lossy(opt).to_ascii_lowercase();
-                if !matches!(o.as_str(), "merge" | "noflush" | "nosave") {
-                    return Err(Error::new(
-                        "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.",
-                    ));
-                }
-            }
-            return Err(Error::new(
-                "ERR DEBUG RELOAD is not supported yet (no RDB persistence)",
-            ));
+            let o: Vec<&[u8]> = args.iter().skip(2).collect();
+            crate::rdb::debug_reload(srv, &o).map_err(Error::msg)?;
+            c.reply.ok();
         }
         ("loadaof", _) => {
             return Err(Error::new(

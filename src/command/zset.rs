@@ -26,7 +26,7 @@ use crate::server::blocking::TimeoutReply;
 use crate::server::keyspace::notify;
 use crate::server::Server;
 use crate::types::zset::{
-    zadd, score_to_scan_text, AddOutcome, Ele, LexRange, Pos, ScoreRange, ZLimits, ZSet,
+    score_to_scan_text, zadd, AddOutcome, Ele, LexRange, Pos, ScoreRange, ZLimits, ZSet,
 };
 use crate::util::glob::string_match_len;
 use crate::util::longdouble::string2ld;
@@ -83,7 +83,11 @@ fn zset_ref(o: Option<&Obj>) -> Option<&ZSet> {
 }
 
 /// lookupKeyRead + checkType(OBJ_ZSET).
-fn read_zset<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a mut ZSet>, Error> {
+fn read_zset<'a>(
+    srv: &'a mut Server,
+    db: usize,
+    key: &[u8],
+) -> Result<Option<&'a mut ZSet>, Error> {
     match srv.lookup_read(db, key) {
         None => Ok(None),
         Some(o) => as_zset(o).map(Some),
@@ -91,7 +95,11 @@ fn read_zset<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'
 }
 
 /// lookupKeyWrite + checkType(OBJ_ZSET).
-fn write_zset<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a mut ZSet>, Error> {
+fn write_zset<'a>(
+    srv: &'a mut Server,
+    db: usize,
+    key: &[u8],
+) -> Result<Option<&'a mut ZSet>, Error> {
     match srv.lookup_write(db, key) {
         None => Ok(None),
         Some(o) => as_zset(o).map(Some),
@@ -391,7 +399,9 @@ fn zremrange_generic(
 
 /// ZCARD key
 pub fn zcard_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult {
-    let n = read_zset(srv, c.db, args.get(1))?.map(|z| z.len()).unwrap_or(0);
+    let n = read_zset(srv, c.db, args.get(1))?
+        .map(|z| z.len())
+        .unwrap_or(0);
     c.reply.int(n as i64);
     Ok(())
 }
@@ -496,7 +506,11 @@ impl RangeOut {
                 deferred,
             } => match len {
                 Some(n) if n > 0 => {
-                    let n = if *withscores && c.reply.resp == 2 { n * 2 } else { n };
+                    let n = if *withscores && c.reply.resp == 2 {
+                        n * 2
+                    } else {
+                        n
+                    };
                     c.reply.array_len(n);
                 }
                 _ => *deferred = Some(c.reply.deferred_len()),
@@ -556,10 +570,25 @@ impl RangeOut {
 }
 
 /// genericZrangebyrankCommand
-fn range_by_rank(z: &ZSet, c: &mut Client, out: &mut RangeOut, start: i64, end: i64, reverse: bool) -> usize {
+fn range_by_rank(
+    z: &ZSet,
+    c: &mut Client,
+    out: &mut RangeOut,
+    start: i64,
+    end: i64,
+    reverse: bool,
+) -> usize {
     let llen = z.len() as i64;
-    let mut start = if start < 0 { start.saturating_add(llen) } else { start };
-    let mut end = if end < 0 { end.saturating_add(llen) } else { end };
+    let mut start = if start < 0 {
+        start.saturating_add(llen)
+    } else {
+        start
+    };
+    let mut end = if end < 0 {
+        end.saturating_add(llen)
+    } else {
+        end
+    };
     if start < 0 {
         start = 0;
     }
@@ -742,10 +771,12 @@ fn zrange_generic(
             end = parse_long(args.get(maxidx))?;
         }
         RangeType::Score => {
-            srange = Some(ScoreRange::parse(args.get(minidx), args.get(maxidx)).ok_or(NOT_FLOAT_RANGE)?);
+            srange =
+                Some(ScoreRange::parse(args.get(minidx), args.get(maxidx)).ok_or(NOT_FLOAT_RANGE)?);
         }
         RangeType::Lex => {
-            lrange = Some(LexRange::parse(args.get(minidx), args.get(maxidx)).ok_or(NOT_LEX_RANGE)?);
+            lrange =
+                Some(LexRange::parse(args.get(minidx), args.get(maxidx)).ok_or(NOT_LEX_RANGE)?);
         }
     }
     let lim = limits(srv);
@@ -786,7 +817,15 @@ fn zrange_generic(
 
 /// Store a computed result (non-empty) or delete the destination (empty),
 /// as zrangeResultFinalizeStore / the Z*STORE tail.
-fn finish_store(srv: &mut Server, c: &mut Client, db: usize, dst: &[u8], z: ZSet, count: usize, event: &str) {
+fn finish_store(
+    srv: &mut Server,
+    c: &mut Client,
+    db: usize,
+    dst: &[u8],
+    z: ZSet,
+    count: usize,
+    event: &str,
+) {
     if count > 0 {
         store_zset(srv, db, dst, z);
         c.reply.int(count as i64);
@@ -1019,13 +1058,21 @@ fn zsetop_generic(
     while j < args.len() {
         let remaining = args.len() - j;
         let a = args.get(j);
-        if op != SetOp::Diff && !card_only && remaining > setnum && a.eq_ignore_ascii_case(b"weights") {
+        if op != SetOp::Diff
+            && !card_only
+            && remaining > setnum
+            && a.eq_ignore_ascii_case(b"weights")
+        {
             j += 1;
             for w in weights.iter_mut() {
                 *w = string2d(args.get(j)).ok_or(Error::new("ERR weight value is not a float"))?;
                 j += 1;
             }
-        } else if op != SetOp::Diff && !card_only && remaining >= 2 && a.eq_ignore_ascii_case(b"aggregate") {
+        } else if op != SetOp::Diff
+            && !card_only
+            && remaining >= 2
+            && a.eq_ignore_ascii_case(b"aggregate")
+        {
             let v = args.get(j + 1);
             aggr = if v.eq_ignore_ascii_case(b"sum") {
                 Aggr::Sum
@@ -1136,7 +1183,11 @@ fn zsetop_generic(
         return Ok(());
     }
     let resp3 = c.reply.resp > 2;
-    c.reply.array_len(if withscores && !resp3 { res.len() * 2 } else { res.len() });
+    c.reply.array_len(if withscores && !resp3 {
+        res.len() * 2
+    } else {
+        res.len()
+    });
     for (m, s) in &res {
         if withscores && resp3 {
             c.reply.array_len(2);
@@ -1260,7 +1311,12 @@ fn generic_zpop<'k>(
         (llen, rangelen, z.is_empty())
     };
     srv.dirty += rangelen as u64;
-    srv.notify_keyspace_event(notify::ZSET, if max { "zpopmax" } else { "zpopmin" }, key, db);
+    srv.notify_keyspace_event(
+        notify::ZSET,
+        if max { "zpopmax" } else { "zpopmin" },
+        key,
+        db,
+    );
     srv.signal_modified_key(db, key);
     if empty {
         srv.dbs[db].delete(key);
@@ -1286,7 +1342,12 @@ fn zpop_minmax(srv: &mut Server, c: &mut Client, args: &Args, max: bool) -> CmdR
         return Err(error::SYNTAX);
     }
     let count = if args.len() == 3 {
-        parse_range_long(args.get(2), 0, i64::MAX, "ERR value is out of range, must be positive")?
+        parse_range_long(
+            args.get(2),
+            0,
+            i64::MAX,
+            "ERR value is out of range, must be positive",
+        )?
     } else {
         -1
     };
@@ -1310,11 +1371,12 @@ fn parse_timeout(srv: &Server, arg: &[u8]) -> Result<i64, Error> {
     let ld = string2ld(arg).ok_or(Error::new("ERR timeout is not a float or out of range"))?;
     let ms = (ld.to_f64() * 1000.0).ceil();
     // (long long) of an out-of-range long double is LLONG_MIN on x86.
-    let tval = if ms.is_finite() && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&ms) {
-        ms as i64
-    } else {
-        i64::MIN
-    };
+    let tval =
+        if ms.is_finite() && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&ms) {
+            ms as i64
+        } else {
+            i64::MIN
+        };
     if tval < 0 {
         return Err(Error::new("ERR timeout is negative"));
     }
@@ -1371,7 +1433,13 @@ pub fn bzpopmax_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
 }
 
 /// zmpopGenericCommand
-fn zmpop_generic(srv: &mut Server, c: &mut Client, args: &Args, numkeys_idx: usize, block: bool) -> CmdResult {
+fn zmpop_generic(
+    srv: &mut Server,
+    c: &mut Client,
+    args: &Args,
+    numkeys_idx: usize,
+    block: bool,
+) -> CmdResult {
     let numkeys = parse_range_long(
         args.get(numkeys_idx),
         1,
@@ -1395,7 +1463,12 @@ fn zmpop_generic(srv: &mut Server, c: &mut Client, args: &Args, numkeys_idx: usi
     while j < args.len() {
         let more = args.len() - 1 - j;
         if count == -1 && more > 0 && args.get(j).eq_ignore_ascii_case(b"count") {
-            count = parse_range_long(args.get(j + 1), 1, i64::MAX, "ERR count should be greater than 0")?;
+            count = parse_range_long(
+                args.get(j + 1),
+                1,
+                i64::MAX,
+                "ERR count should be greater than 0",
+            )?;
             j += 2;
         } else {
             return Err(error::SYNTAX);
@@ -1466,7 +1539,13 @@ pub fn zrandmember_command(srv: &mut Server, c: &mut Client, args: &Args) -> Cmd
     Ok(())
 }
 
-fn zrandmember_with_count(srv: &mut Server, c: &mut Client, key: &[u8], l: i64, withscores: bool) -> CmdResult {
+fn zrandmember_with_count(
+    srv: &mut Server,
+    c: &mut Client,
+    key: &[u8],
+    l: i64,
+    withscores: bool,
+) -> CmdResult {
     let db = c.db;
     if read_zset(srv, db, key)?.is_none() {
         c.reply.empty_array();
@@ -1502,11 +1581,19 @@ fn zrandmember_with_count(srv: &mut Server, c: &mut Client, key: &[u8], l: i64, 
     };
     // CASE 1: negative count (repetitions allowed) or a single member.
     if !uniq || count == 1 {
-        c.reply.array_len(if withscores && !resp3 { count * 2 } else { count } as usize);
+        c.reply.array_len(if withscores && !resp3 {
+            count * 2
+        } else {
+            count
+        } as usize);
         return zrandmember_repeat(srv, c, db, key, count, withscores);
     }
     let reply_size = count.min(size);
-    c.reply.array_len(if withscores && !resp3 { reply_size * 2 } else { reply_size } as usize);
+    c.reply.array_len(if withscores && !resp3 {
+        reply_size * 2
+    } else {
+        reply_size
+    } as usize);
     // CASE 2: the whole set (walked from the top, as zuiInitIterator).
     if count >= size {
         let mut p = z.last();
@@ -1585,7 +1672,13 @@ fn zrandmember_repeat(
             };
             let rng = &mut srv.rng;
             // Listpack positions are collected once (seeking is O(n)).
-            let pos = positions.get_or_insert_with(|| if z.is_listpack() { z.positions() } else { Vec::new() });
+            let pos = positions.get_or_insert_with(|| {
+                if z.is_listpack() {
+                    z.positions()
+                } else {
+                    Vec::new()
+                }
+            });
             for _ in 0..n {
                 let p = if pos.is_empty() {
                     z.at_rank(rng.gen_index(z.len()), false)

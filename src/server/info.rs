@@ -416,24 +416,10 @@ pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
 
     if sel.has("persistence") {
         begin(&mut out, "Persistence");
-        field!(out, "loading", 0);
-        field!(out, "async_loading", 0);
-        field!(out, "current_cow_peak", 0);
-        field!(out, "current_cow_size", 0);
-        field!(out, "current_cow_size_age", 0);
-        field!(out, "current_fork_perc", "0.00");
-        field!(out, "current_save_keys_processed", 0);
-        field!(out, "current_save_keys_total", 0);
-        field!(out, "rdb_changes_since_last_save", srv.dirty);
-        field!(out, "rdb_bgsave_in_progress", 0);
-        field!(out, "rdb_last_save_time", srv.lastsave);
-        field!(out, "rdb_last_bgsave_status", "ok");
-        field!(out, "rdb_last_bgsave_time_sec", -1);
-        field!(out, "rdb_current_bgsave_time_sec", -1);
-        field!(out, "rdb_saves", 0);
-        field!(out, "rdb_last_cow_size", 0);
-        field!(out, "rdb_last_load_keys_expired", 0);
-        field!(out, "rdb_last_load_keys_loaded", 0);
+        out.push_str(
+            &srv.rdb_state
+                .info_persistence_rdb(srv.dirty, srv.lastsave, srv.now_ms),
+        );
         field!(out, "aof_enabled", cfg.appendonly as i32);
         field!(out, "aof_rewrite_in_progress", 0);
         field!(out, "aof_rewrite_scheduled", 0);
@@ -446,6 +432,7 @@ pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
         field!(out, "aof_last_cow_size", 0);
         field!(out, "module_fork_in_progress", 0);
         field!(out, "module_fork_last_cow_size", 0);
+        out.push_str(&srv.rdb_state.info_loading_block(srv.now_ms));
     }
 
     if sel.has("stats") {
@@ -492,8 +479,8 @@ pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
         field!(out, "pubsub_channels", srv.pubsub.channels.len());
         field!(out, "pubsub_patterns", srv.pubsub.patterns.len());
         field!(out, "pubsubshard_channels", srv.pubsub.shard_channels.len());
-        field!(out, "latest_fork_usec", 0);
-        field!(out, "total_forks", 0);
+        field!(out, "latest_fork_usec", srv.rdb_state.stat_fork_time_us);
+        field!(out, "total_forks", srv.rdb_state.stat_total_forks);
         field!(out, "migrate_cached_sockets", 0);
         field!(out, "slave_expires_tracked_keys", 0);
         field!(out, "active_defrag_hits", 0);

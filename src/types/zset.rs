@@ -1083,7 +1083,11 @@ fn zzl_score_at(lp: &Listpack, eptr: usize) -> f64 {
 
 /// zzlFind: (member pointer, score).
 fn zzl_find(lp: &Listpack, ele: &[u8]) -> Option<(usize, f64)> {
-    let ele_int = if ele.len() <= 20 { string2ll(ele) } else { None };
+    let ele_int = if ele.len() <= 20 {
+        string2ll(ele)
+    } else {
+        None
+    };
     let mut e = lp.first();
     while let Some(eptr) = e {
         let sptr = zzl_sptr(lp, eptr)?;
@@ -1230,7 +1234,11 @@ fn zzl_first_in_lex_range(lp: &Listpack, r: &LexRange) -> Option<usize> {
     while let Some(eptr) = e {
         let ele = zzl_ele(lp, eptr);
         if r.ele_gte_min(&ele) {
-            return if r.ele_lte_max(&ele) { Some(eptr) } else { None };
+            return if r.ele_lte_max(&ele) {
+                Some(eptr)
+            } else {
+                None
+            };
         }
         e = zzl_next(lp, eptr);
     }
@@ -1245,7 +1253,11 @@ fn zzl_last_in_lex_range(lp: &Listpack, r: &LexRange) -> Option<usize> {
     while let Some(eptr) = e {
         let ele = zzl_ele(lp, eptr);
         if r.ele_lte_max(&ele) {
-            return if r.ele_gte_min(&ele) { Some(eptr) } else { None };
+            return if r.ele_gte_min(&ele) {
+                Some(eptr)
+            } else {
+                None
+            };
         }
         e = zzl_prev(lp, eptr);
     }
@@ -1444,7 +1456,12 @@ impl ZSet {
     }
 
     /// zsetConvertToListpackIfNeeded
-    pub fn convert_to_listpack_if_needed(&mut self, maxelelen: usize, totelelen: usize, lim: &ZLimits) {
+    pub fn convert_to_listpack_if_needed(
+        &mut self,
+        maxelelen: usize,
+        totelelen: usize,
+        lim: &ZLimits,
+    ) {
         if let ZSet::Skiplist(s) = self {
             if s.zsl.len() as u64 <= lim.max_entries
                 && maxelelen as u64 <= lim.max_value
@@ -1561,7 +1578,11 @@ impl ZSet {
         let len = self.len();
         let r = match self {
             ZSet::Listpack(lp) => {
-                let ele_int = if ele.len() <= 20 { string2ll(ele) } else { None };
+                let ele_int = if ele.len() <= 20 {
+                    string2ll(ele)
+                } else {
+                    None
+                };
                 let mut e = lp.first();
                 let mut rank = 0;
                 loop {
@@ -2099,7 +2120,10 @@ mod tests {
     #[test]
     fn score_and_lex_range_parsing_follows_strtod() {
         let r = ScoreRange::parse(b"(1.5", b"+inf").unwrap();
-        assert_eq!((r.min, r.minex, r.max, r.maxex), (1.5, true, f64::INFINITY, false));
+        assert_eq!(
+            (r.min, r.minex, r.max, r.maxex),
+            (1.5, true, f64::INFINITY, false)
+        );
         let r = ScoreRange::parse(b"-inf", b"(3").unwrap();
         assert_eq!((r.min, r.maxex, r.max), (f64::NEG_INFINITY, true, 3.0));
         // strtod: leading space, hex, empty string (= 0), "(" alone (= (0).
@@ -2132,7 +2156,10 @@ mod tests {
     fn add_orders_by_score_then_member_in_both_encodings() {
         for mut z in both() {
             for (s, m) in [(3.0, "c"), (1.0, "b"), (1.0, "a"), (2.5, "x"), (-1.0, "10")] {
-                assert!(matches!(z.add(s, m.as_bytes(), 0, &BIG), AddOutcome::Added(_)));
+                assert!(matches!(
+                    z.add(s, m.as_bytes(), 0, &BIG),
+                    AddOutcome::Added(_)
+                ));
             }
             let got = members(&z, false);
             let names: Vec<_> = got.iter().map(|p| p.0.as_str()).collect();
@@ -2163,10 +2190,22 @@ mod tests {
             assert_eq!(z.add(7.0, b"m", zadd::LT, &BIG), AddOutcome::Nop);
             assert_eq!(z.add(1.0, b"new", zadd::GT, &BIG), AddOutcome::Added(1.0));
             assert_eq!(z.add(2.0, b"m", zadd::INCR, &BIG), AddOutcome::Updated(8.0));
-            assert_eq!(z.add(0.0, b"m", zadd::INCR, &BIG), AddOutcome::Unchanged(8.0));
-            assert_eq!(z.add(-1.0, b"m", zadd::INCR | zadd::GT, &BIG), AddOutcome::Nop);
-            assert_eq!(z.add(f64::INFINITY, b"m", zadd::INCR, &BIG), AddOutcome::Updated(f64::INFINITY));
-            assert_eq!(z.add(f64::NEG_INFINITY, b"m", zadd::INCR, &BIG), AddOutcome::Nan);
+            assert_eq!(
+                z.add(0.0, b"m", zadd::INCR, &BIG),
+                AddOutcome::Unchanged(8.0)
+            );
+            assert_eq!(
+                z.add(-1.0, b"m", zadd::INCR | zadd::GT, &BIG),
+                AddOutcome::Nop
+            );
+            assert_eq!(
+                z.add(f64::INFINITY, b"m", zadd::INCR, &BIG),
+                AddOutcome::Updated(f64::INFINITY)
+            );
+            assert_eq!(
+                z.add(f64::NEG_INFINITY, b"m", zadd::INCR, &BIG),
+                AddOutcome::Nan
+            );
             assert_eq!(z.add(f64::NAN, b"q", 0, &BIG), AddOutcome::Nan);
             assert_eq!(z.score(b"m"), Some(f64::INFINITY));
         }
@@ -2237,12 +2276,22 @@ mod tests {
         assert_eq!(
             vals,
             [
-                "str:negzero", "int:0", // -0 is stored as the integer 0 (double2ll)
-                "str:f", "str:1.5", "int:12", "int:12", "str:big", "str:1.0000000000000001e+300", "str:inf",
+                "str:negzero",
+                "int:0", // -0 is stored as the integer 0 (double2ll)
+                "str:f",
+                "str:1.5",
+                "int:12",
+                "int:12",
+                "str:big",
+                "str:1.0000000000000001e+300",
+                "str:inf",
                 "str:inf"
             ]
         );
-        assert_eq!(z.score(b"negzero").map(|s| s.is_sign_negative()), Some(false));
+        assert_eq!(
+            z.score(b"negzero").map(|s| s.is_sign_negative()),
+            Some(false)
+        );
         // The skiplist keeps -0.
         let mut s = ZSet::new_skiplist();
         s.add(-0.0, b"z", 0, &BIG);
@@ -2331,7 +2380,9 @@ mod tests {
                     let out = z.add(s, &m, zadd::INCR, &BIG);
                     let v = model.entry(m).or_insert(0.0);
                     *v += s;
-                    assert!(matches!(out, AddOutcome::Added(x) | AddOutcome::Updated(x) | AddOutcome::Unchanged(x) if x == *v));
+                    assert!(
+                        matches!(out, AddOutcome::Added(x) | AddOutcome::Updated(x) | AddOutcome::Unchanged(x) if x == *v)
+                    );
                 }
             }
             if round % 500 == 0 {
@@ -2349,7 +2400,12 @@ mod tests {
         }
         // A copy is equal, and independent.
         let copy = z.clone();
-        assert_eq!(copy.iter(false).map(|(e, s)| (e.to_vec(), s)).collect::<Vec<_>>(), got);
+        assert_eq!(
+            copy.iter(false)
+                .map(|(e, s)| (e.to_vec(), s))
+                .collect::<Vec<_>>(),
+            got
+        );
         // Emptying compacts the arena.
         while z.pop(false).is_some() {}
         assert_eq!(copy.len(), expect.len());
@@ -2385,21 +2441,33 @@ mod tests {
         assert_eq!(l.add(b"x", f64::NAN), Err("Zset with NAN score detected"));
         let z = l.finish(&BIG);
         assert!(z.is_listpack());
-        assert_eq!(members(&z, false), vec![("a".into(), 1.0), ("b".into(), 2.0)]);
+        assert_eq!(
+            members(&z, false),
+            vec![("a".into(), 1.0), ("b".into(), 2.0)]
+        );
         let mut l = ZSetLoader::new();
         l.add(&[b'x'; 65], 1.0).unwrap();
         assert!(!l.finish(&BIG).is_listpack());
         let z = ZSet::from_sorted_pairs(
-            [(Ele::Str(b"a"), Ele::Int(1)), (Ele::Str(b"b"), Ele::Str(b"2.5"))],
+            [
+                (Ele::Str(b"a"), Ele::Int(1)),
+                (Ele::Str(b"b"), Ele::Str(b"2.5")),
+            ],
             &BIG,
         );
-        assert_eq!(members(&z, false), vec![("a".into(), 1.0), ("b".into(), 2.5)]);
+        assert_eq!(
+            members(&z, false),
+            vec![("a".into(), 1.0), ("b".into(), 2.5)]
+        );
         let small = ZLimits {
             max_entries: 1,
             max_value: 64,
         };
         let z = ZSet::from_sorted_pairs(
-            [(Ele::Str(b"a"), Ele::Int(1)), (Ele::Str(b"b"), Ele::Str(b"2.5"))],
+            [
+                (Ele::Str(b"a"), Ele::Int(1)),
+                (Ele::Str(b"b"), Ele::Str(b"2.5")),
+            ],
             &small,
         );
         assert!(!z.is_listpack());

@@ -118,7 +118,9 @@ fn write_out(file: &Option<CString>, data: &[u8]) {
 pub fn log(level: Level, msg: &str) {
     STATE.with(|s| {
         let s = s.borrow();
-        if level < s.min_level {
+        // Before `setup` (unit tests exercising server code in-process)
+        // there is no log destination: stay quiet.
+        if level < s.min_level || s.pid == 0 {
             return;
         }
         let line = format_line(s.pid, s.role, level, msg);

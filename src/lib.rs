@@ -10,6 +10,7 @@
 //! resp/          request parser (multibulk + inline) and reply encoder (RESP2/RESP3)
 //! command/       mod.rs = the single command table; one file per command family
 //! db/            keyspace dicts, values and their encodings
+//! types/         the collection value types (hash, set ...) over those encodings
 //! config/        the directive table: parse, CONFIG GET/SET/REWRITE
 //! util/          number parsing/formatting, glob matching, CRC64, LZF, PRNG
 //! log.rs         Redis's log line format, per-line open/append/close
@@ -30,6 +31,7 @@ pub mod log;
 pub mod resp;
 pub mod server;
 pub mod sys;
+pub mod types;
 pub mod util;
 
 pub use sys::alloc;

@@ -248,7 +248,7 @@ pub fn keys_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult 
 /// optional sign (a negative number wraps around, as strtoul's does), base
 /// 10, nothing after the digits (C string: a NUL byte ends it), no overflow.
 /// The empty string is cursor 0.
-fn parse_scan_cursor(arg: &[u8]) -> Option<u64> {
+pub(crate) fn parse_scan_cursor(arg: &[u8]) -> Option<u64> {
     // The C string ends at the first NUL byte.
     let s = match memchr::memchr(0, arg) {
         Some(i) => &arg[..i],

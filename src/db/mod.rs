@@ -6,6 +6,8 @@
 //! resulting DELs — lives in `crate::server::keyspace`, which wraps these
 //! calls the way Redis's `lookupKey*` / `expireIfNeeded` wrap `dictFind`.
 pub mod dict;
+pub mod intset;
+pub mod listpack;
 pub mod object;
 
 pub use dict::Dict;

@@ -11,6 +11,7 @@
 //! command/       mod.rs = the single command table; one file per command family
 //! db/            keyspace dicts, values and their encodings
 //! rdb/           RDB snapshots: format, SAVE/BGSAVE (fork), load, redis-check-rdb
+//! types/         the collection value types (hash, set ...) over those encodings
 //! config/        the directive table: parse, CONFIG GET/SET/REWRITE
 //! types/         non-string value types (zset.rs: sorted sets)
 //! util/          number parsing/formatting, glob matching, CRC64, LZF, PRNG

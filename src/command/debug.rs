@@ -76,6 +76,8 @@ pub fn xor_object_digest(digest: &mut [u8; 20], o: &Obj, has_expire: bool) {
         Value::Str(_) => OBJ_STRING,
         Value::List(_) => OBJ_LIST,
         Value::ZSet(_) => OBJ_ZSET,
+        Value::Set(_) => OBJ_SET,
+        Value::Hash(_) => OBJ_HASH,
     };
     mix_digest(digest, &type_code.to_be_bytes());
     match &o.val {
@@ -96,6 +98,19 @@ pub fn xor_object_digest(digest: &mut [u8; 20], o: &Obj, has_expire: bool) {
                 buf.clear();
                 crate::util::num::fmt_g17(&mut buf, score);
                 mix_digest(&mut eledigest, &buf);
+                xor_digest(digest, &eledigest);
+            }
+        }
+        Value::Set(set) => {
+            for m in set.iter() {
+                m.with_bytes(|b| xor_digest(digest, b));
+            }
+        }
+        Value::Hash(h) => {
+            for (f, v) in h.iter() {
+                let mut eledigest = [0u8; 20];
+                f.with_bytes(|b| mix_digest(&mut eledigest, b));
+                v.with_bytes(|b| mix_digest(&mut eledigest, b));
                 xor_digest(digest, &eledigest);
             }
         }

@@ -34,6 +34,10 @@ pub enum Value {
     List(Box<crate::types::list::List>),
     /// Sorted set (listpack or skiplist encoding).
     ZSet(Box<crate::types::zset::ZSet>),
+    /// Hash (listpack or hashtable encoding).
+    Hash(Box<crate::types::hash::Hash>),
+    /// Set (intset or hashtable encoding).
+    Set(Box<crate::types::set::Set>),
 }
 
 pub struct Obj {
@@ -156,6 +160,8 @@ impl Value {
             Value::Str(_) => "string",
             Value::List(_) => "list",
             Value::ZSet(_) => "zset",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
         }
     }
 
@@ -164,6 +170,8 @@ impl Value {
             Value::Str(s) => s.encoding_name(),
             Value::List(_) => "quicklist",
             Value::ZSet(z) => z.encoding_name(),
+            Value::Hash(h) => h.encoding_name(),
+            Value::Set(s) => s.encoding_name(),
         }
     }
 }

@@ -3,3 +3,5 @@
 //! `zset.rs` (sorted sets).
 pub mod list;
 pub mod zset;
+pub mod hash;
+pub mod set;

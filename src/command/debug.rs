@@ -261,9 +261,13 @@ pub fn rdb_saved_object_len(v: &Value, compression: bool) -> usize {
             for (container, blob) in l.rdb_nodes() {
                 n += rdb_len_size(container as u64);
                 n += match blob {
-                    crate::types::list::NodeBlob::Raw(b) => rdb_saved_raw_string_len(b, compression),
+                    crate::types::list::NodeBlob::Raw(b) => {
+                        rdb_saved_raw_string_len(b, compression)
+                    }
                     crate::types::list::NodeBlob::Lzf { data, raw_len } => {
-                        1 + rdb_len_size(data.len() as u64) + rdb_len_size(raw_len as u64) + data.len()
+                        1 + rdb_len_size(data.len() as u64)
+                            + rdb_len_size(raw_len as u64)
+                            + data.len()
                     }
                 };
             }

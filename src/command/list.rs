@@ -36,7 +36,11 @@ const RANK_ZERO: Error = Error::new("ERR RANK can't be zero: use 1 to start from
 // ----------------------------------------------------------------------
 
 /// The list at `key` for writing: Ok(None) when missing, WRONGTYPE if not a list.
-fn list_write<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a mut List>, Error> {
+fn list_write<'a>(
+    srv: &'a mut Server,
+    db: usize,
+    key: &[u8],
+) -> Result<Option<&'a mut List>, Error> {
     match srv.lookup_write(db, key) {
         None => Ok(None),
         Some(o) => match &mut o.val {
@@ -47,7 +51,11 @@ fn list_write<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&
 }
 
 /// The list at `key` for reading (hit/miss stats, LRU touch).
-fn list_read<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Result<Option<&'a mut List>, Error> {
+fn list_read<'a>(
+    srv: &'a mut Server,
+    db: usize,
+    key: &[u8],
+) -> Result<Option<&'a mut List>, Error> {
     match srv.lookup_read(db, key) {
         None => Ok(None),
         Some(o) => match &mut o.val {
@@ -93,7 +101,12 @@ fn parse_long(arg: &[u8]) -> Result<i64, Error> {
 }
 
 /// getRangeLongFromObjectOrReply.
-fn parse_range_long(arg: &[u8], min: i64, max: i64, msg: Option<&'static str>) -> Result<i64, Error> {
+fn parse_range_long(
+    arg: &[u8],
+    min: i64,
+    max: i64,
+    msg: Option<&'static str>,
+) -> Result<i64, Error> {
     let v = match string2ll(arg) {
         Some(v) => v,
         None => return Err(msg.map(Error::new).unwrap_or(error::NOT_INTEGER)),
@@ -136,7 +149,11 @@ pub fn parse_timeout(now_ms: i64, arg: &[u8]) -> Result<i64, Error> {
     if tval < 0 {
         return Err(TIMEOUT_NEGATIVE);
     }
-    Ok(if tval > 0 { tval.saturating_add(now_ms) } else { 0 })
+    Ok(if tval > 0 {
+        tval.saturating_add(now_ms)
+    } else {
+        0
+    })
 }
 
 /// getListPositionFromObjectOrReply: LEFT = head (true), RIGHT = tail.
@@ -178,7 +195,14 @@ fn range_reply(c: &mut Client, l: &List, start: i64, end: i64, reverse: bool) {
 }
 
 /// listElementsRemoved: events, deletion of an emptied key, WATCH, dirty.
-fn elements_removed(srv: &mut Server, db: usize, key: &[u8], head: bool, count: usize, emptied: bool) {
+fn elements_removed(
+    srv: &mut Server,
+    db: usize,
+    key: &[u8],
+    head: bool,
+    count: usize,
+    emptied: bool,
+) {
     let event = if head { "lpop" } else { "rpop" };
     srv.notify_keyspace_event(notify::LIST, event, key, db);
     if emptied {
@@ -202,10 +226,20 @@ fn rewrite_pop_count(srv: &mut Server, head: bool, key: &[u8], n: usize) {
 }
 
 /// listPopRangeAndReplyWithKey: reply [key, [elements]] and pop them.
-fn pop_range_with_key(srv: &mut Server, c: &mut Client, db: usize, key: &[u8], head: bool, count: i64) -> usize {
+fn pop_range_with_key(
+    srv: &mut Server,
+    c: &mut Client,
+    db: usize,
+    key: &[u8],
+    head: bool,
+    count: i64,
+) -> usize {
     let (n, emptied) = {
         let l = match srv.dbs[db].dict.get_mut(key) {
-            Some(Obj { val: Value::List(l), .. }) => l,
+            Some(Obj {
+                val: Value::List(l),
+                ..
+            }) => l,
             _ => return 0,
         };
         let llen = l.len();
@@ -593,7 +627,14 @@ enum MoveKind {
 }
 
 /// lmoveGenericCommand (+ lmoveHandlePush).
-fn lmove_generic(srv: &mut Server, c: &mut Client, args: &Args, from_head: bool, to_head: bool, kind: MoveKind) -> CmdResult {
+fn lmove_generic(
+    srv: &mut Server,
+    c: &mut Client,
+    args: &Args,
+    from_head: bool,
+    to_head: bool,
+    kind: MoveKind,
+) -> CmdResult {
     let db = c.db;
     let (src, dst) = (args.get(1), args.get(2));
     match list_write(srv, db, src)? {
@@ -665,7 +706,13 @@ pub fn rpoplpush_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRe
 /// Pop from the first non-empty list among `keys`. `count` None = single
 /// element (BLPOP/BRPOP reply [key, element]); Some(n) = up to n elements
 /// (reply [key, [elements]]). Returns false when every key was empty.
-fn pop_first_nonempty(srv: &mut Server, c: &mut Client, keys: &[&[u8]], head: bool, count: Option<i64>) -> Result<bool, Error> {
+fn pop_first_nonempty(
+    srv: &mut Server,
+    c: &mut Client,
+    keys: &[&[u8]],
+    head: bool,
+    count: Option<i64>,
+) -> Result<bool, Error> {
     let db = c.db;
     for &key in keys {
         let l = match list_write(srv, db, key)? {
@@ -697,7 +744,15 @@ fn pop_first_nonempty(srv: &mut Server, c: &mut Client, keys: &[&[u8]], head: bo
 }
 
 /// blockingPopGenericCommand.
-fn blocking_pop_generic(srv: &mut Server, c: &mut Client, args: &Args, keys: &[&[u8]], head: bool, timeout_arg: &[u8], count: Option<i64>) -> CmdResult {
+fn blocking_pop_generic(
+    srv: &mut Server,
+    c: &mut Client,
+    args: &Args,
+    keys: &[&[u8]],
+    head: bool,
+    timeout_arg: &[u8],
+    count: Option<i64>,
+) -> CmdResult {
     let timeout = parse_timeout(srv.now_ms, timeout_arg)?;
     if pop_first_nonempty(srv, c, keys, head, count)? {
         return Ok(());
@@ -725,7 +780,15 @@ pub fn brpop_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult
 }
 
 /// blmoveGenericCommand.
-fn blmove_generic(srv: &mut Server, c: &mut Client, args: &Args, from: bool, to: bool, timeout: i64, kind: MoveKind) -> CmdResult {
+fn blmove_generic(
+    srv: &mut Server,
+    c: &mut Client,
+    args: &Args,
+    from: bool,
+    to: bool,
+    timeout: i64,
+    kind: MoveKind,
+) -> CmdResult {
     let src = args.get(1);
     if list_write(srv, c.db, src)?.is_none() {
         if c.has(flags::MULTI) {
@@ -754,7 +817,13 @@ pub fn brpoplpush_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdR
 
 /// lmpopGenericCommand: LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]
 /// (numkeys at `numkeys_idx`), blocking for BLMPOP.
-fn lmpop_generic(srv: &mut Server, c: &mut Client, args: &Args, numkeys_idx: usize, block: bool) -> CmdResult {
+fn lmpop_generic(
+    srv: &mut Server,
+    c: &mut Client,
+    args: &Args,
+    numkeys_idx: usize,
+    block: bool,
+) -> CmdResult {
     let numkeys = parse_range_long(
         args.get(numkeys_idx),
         1,
@@ -855,9 +924,15 @@ mod tests {
             "*4\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nc\r\n$2\r\n12\r\n"
         );
         assert_eq!(run(&mut s, &mut c, &["rpop", "l"]), "$2\r\n12\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lpop", "l", "2"]), "*2\r\n$1\r\nb\r\n$1\r\na\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["lpop", "l", "2"]),
+            "*2\r\n$1\r\nb\r\n$1\r\na\r\n"
+        );
         assert_eq!(run(&mut s, &mut c, &["rpop", "l", "0"]), "*0\r\n");
-        assert_eq!(run(&mut s, &mut c, &["rpop", "l", "5"]), "*1\r\n$1\r\nc\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["rpop", "l", "5"]),
+            "*1\r\n$1\r\nc\r\n"
+        );
         assert_eq!(run(&mut s, &mut c, &["exists", "l"]), ":0\r\n");
         assert_eq!(run(&mut s, &mut c, &["lpop", "l"]), "$-1\r\n");
         assert_eq!(run(&mut s, &mut c, &["lpop", "l", "0"]), "*-1\r\n");
@@ -896,13 +971,31 @@ mod tests {
             run(&mut s, &mut c, &["lindex", "l", "x"]),
             "-ERR value is not an integer or out of range\r\n"
         );
-        assert_eq!(run(&mut s, &mut c, &["lset", "nokey", "0", "x"]), "-ERR no such key\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lset", "l", "9", "x"]), "-ERR index out of range\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["lset", "nokey", "0", "x"]),
+            "-ERR no such key\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["lset", "l", "9", "x"]),
+            "-ERR index out of range\r\n"
+        );
         assert_eq!(run(&mut s, &mut c, &["lset", "l", "0", "A"]), "+OK\r\n");
-        assert_eq!(run(&mut s, &mut c, &["linsert", "l", "aft3r", "a", "x"]), "-ERR syntax error\r\n");
-        assert_eq!(run(&mut s, &mut c, &["linsert", "l", "AFTER", "c", "x"]), ":6\r\n");
-        assert_eq!(run(&mut s, &mut c, &["linsert", "l", "before", "zz", "x"]), ":-1\r\n");
-        assert_eq!(run(&mut s, &mut c, &["linsert", "nokey", "before", "zz", "x"]), ":0\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["linsert", "l", "aft3r", "a", "x"]),
+            "-ERR syntax error\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["linsert", "l", "AFTER", "c", "x"]),
+            ":6\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["linsert", "l", "before", "zz", "x"]),
+            ":-1\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["linsert", "nokey", "before", "zz", "x"]),
+            ":0\r\n"
+        );
         assert_eq!(run(&mut s, &mut c, &["lrem", "l", "-1", "b"]), ":1\r\n");
         assert_eq!(
             run(&mut s, &mut c, &["lrange", "l", "0", "-1"]),
@@ -919,36 +1012,98 @@ mod tests {
     #[test]
     fn lpos_options() {
         let (mut s, mut c) = setup();
-        run(&mut s, &mut c, &["rpush", "l", "a", "b", "c", "1", "2", "3", "c", "c"]);
+        run(
+            &mut s,
+            &mut c,
+            &["rpush", "l", "a", "b", "c", "1", "2", "3", "c", "c"],
+        );
         assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c"]), ":2\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "rank", "-1"]), ":7\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "rank", "4"]), "$-1\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "2"]), ":4\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "count", "0"]), "*3\r\n:2\r\n:6\r\n:7\r\n");
         assert_eq!(
-            run(&mut s, &mut c, &["lpos", "l", "c", "count", "2", "rank", "-1"]),
+            run(&mut s, &mut c, &["lpos", "l", "c", "rank", "-1"]),
+            ":7\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["lpos", "l", "c", "rank", "4"]),
+            "$-1\r\n"
+        );
+        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "2"]), ":4\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["lpos", "l", "c", "count", "0"]),
+            "*3\r\n:2\r\n:6\r\n:7\r\n"
+        );
+        assert_eq!(
+            run(
+                &mut s,
+                &mut c,
+                &["lpos", "l", "c", "count", "2", "rank", "-1"]
+            ),
             "*2\r\n:7\r\n:6\r\n"
         );
         assert_eq!(
-            run(&mut s, &mut c, &["lpos", "l", "c", "count", "0", "maxlen", "7", "rank", "2"]),
+            run(
+                &mut s,
+                &mut c,
+                &["lpos", "l", "c", "count", "0", "maxlen", "7", "rank", "2"]
+            ),
             "*1\r\n:6\r\n"
         );
-        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "count", "0", "maxlen", "1"]), "*0\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lpos", "nokey", "c", "count", "0"]), "*0\r\n");
+        assert_eq!(
+            run(
+                &mut s,
+                &mut c,
+                &["lpos", "l", "c", "count", "0", "maxlen", "1"]
+            ),
+            "*0\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["lpos", "nokey", "c", "count", "0"]),
+            "*0\r\n"
+        );
         assert_eq!(run(&mut s, &mut c, &["lpos", "nokey", "c"]), "$-1\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "rank", "0"]), format!("-{}\r\n", RANK_ZERO.text()));
-        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "count", "-1"]), "-ERR COUNT can't be negative\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "maxlen", "x"]), "-ERR MAXLEN can't be negative\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "rank"]), "-ERR syntax error\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["lpos", "l", "c", "rank", "0"]),
+            format!("-{}\r\n", RANK_ZERO.text())
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["lpos", "l", "c", "count", "-1"]),
+            "-ERR COUNT can't be negative\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["lpos", "l", "c", "maxlen", "x"]),
+            "-ERR MAXLEN can't be negative\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["lpos", "l", "c", "rank"]),
+            "-ERR syntax error\r\n"
+        );
         // RANK LONG_MIN behaves as in Redis (overflowing negation).
         let min = "-9223372036854775808";
-        assert_eq!(run(&mut s, &mut c, &["lpos", "l", "c", "rank", min]), ":7\r\n");
         assert_eq!(
-            run(&mut s, &mut c, &["lpos", "l", "c", "rank", min, "count", "1"]),
+            run(&mut s, &mut c, &["lpos", "l", "c", "rank", min]),
+            ":7\r\n"
+        );
+        assert_eq!(
+            run(
+                &mut s,
+                &mut c,
+                &["lpos", "l", "c", "rank", min, "count", "1"]
+            ),
             "*3\r\n:7\r\n:6\r\n:2\r\n"
         );
         assert_eq!(
-            run(&mut s, &mut c, &["lpos", "l", "c", "rank", "-9223372036854775807", "count", "1"]),
+            run(
+                &mut s,
+                &mut c,
+                &[
+                    "lpos",
+                    "l",
+                    "c",
+                    "rank",
+                    "-9223372036854775807",
+                    "count",
+                    "1"
+                ]
+            ),
             "*0\r\n"
         );
     }
@@ -957,17 +1112,40 @@ mod tests {
     fn lmove_and_rpoplpush() {
         let (mut s, mut c) = setup();
         run(&mut s, &mut c, &["rpush", "src", "a", "b", "c"]);
-        assert_eq!(run(&mut s, &mut c, &["lmove", "src", "dst", "left", "right"]), "$1\r\na\r\n");
-        assert_eq!(run(&mut s, &mut c, &["rpoplpush", "src", "dst"]), "$1\r\nc\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lrange", "dst", "0", "-1"]), "*2\r\n$1\r\nc\r\n$1\r\na\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["lmove", "src", "dst", "left", "right"]),
+            "$1\r\na\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["rpoplpush", "src", "dst"]),
+            "$1\r\nc\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["lrange", "dst", "0", "-1"]),
+            "*2\r\n$1\r\nc\r\n$1\r\na\r\n"
+        );
         // Same list as source and destination: a rotation.
-        assert_eq!(run(&mut s, &mut c, &["rpoplpush", "dst", "dst"]), "$1\r\na\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lrange", "dst", "0", "-1"]), "*2\r\n$1\r\na\r\n$1\r\nc\r\n");
-        assert_eq!(run(&mut s, &mut c, &["lmove", "src", "dst", "up", "right"]), "-ERR syntax error\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["rpoplpush", "dst", "dst"]),
+            "$1\r\na\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["lrange", "dst", "0", "-1"]),
+            "*2\r\n$1\r\na\r\n$1\r\nc\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["lmove", "src", "dst", "up", "right"]),
+            "-ERR syntax error\r\n"
+        );
         run(&mut s, &mut c, &["set", "str", "x"]);
-        assert!(run(&mut s, &mut c, &["lmove", "src", "str", "left", "left"]).starts_with("-WRONGTYPE"));
+        assert!(
+            run(&mut s, &mut c, &["lmove", "src", "str", "left", "left"]).starts_with("-WRONGTYPE")
+        );
         assert_eq!(run(&mut s, &mut c, &["llen", "src"]), ":1\r\n");
-        assert_eq!(run(&mut s, &mut c, &["rpoplpush", "src", "dst"]), "$1\r\nb\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["rpoplpush", "src", "dst"]),
+            "$1\r\nb\r\n"
+        );
         assert_eq!(run(&mut s, &mut c, &["exists", "src"]), ":0\r\n");
         assert_eq!(run(&mut s, &mut c, &["rpoplpush", "src", "dst"]), "$-1\r\n");
     }
@@ -976,19 +1154,49 @@ mod tests {
     fn lmpop_arguments_and_rewrite() {
         let (mut s, mut c) = setup();
         for (argv, err) in [
-            (vec!["lmpop", "0", "l", "left"], "-ERR numkeys should be greater than 0\r\n"),
-            (vec!["lmpop", "a", "l", "left"], "-ERR numkeys should be greater than 0\r\n"),
+            (
+                vec!["lmpop", "0", "l", "left"],
+                "-ERR numkeys should be greater than 0\r\n",
+            ),
+            (
+                vec!["lmpop", "a", "l", "left"],
+                "-ERR numkeys should be greater than 0\r\n",
+            ),
             (vec!["lmpop", "1", "l", "bad"], "-ERR syntax error\r\n"),
-            (vec!["lmpop", "1", "l", "left", "bar"], "-ERR syntax error\r\n"),
-            (vec!["lmpop", "1", "l", "right", "left"], "-ERR syntax error\r\n"),
+            (
+                vec!["lmpop", "1", "l", "left", "bar"],
+                "-ERR syntax error\r\n",
+            ),
+            (
+                vec!["lmpop", "1", "l", "right", "left"],
+                "-ERR syntax error\r\n",
+            ),
             (vec!["lmpop", "1", "l", "count"], "-ERR syntax error\r\n"),
-            (vec!["lmpop", "1", "l", "left", "count", "1", "count", "2"], "-ERR syntax error\r\n"),
-            (vec!["lmpop", "2", "l", "l2", "bad"], "-ERR syntax error\r\n"),
+            (
+                vec!["lmpop", "1", "l", "left", "count", "1", "count", "2"],
+                "-ERR syntax error\r\n",
+            ),
+            (
+                vec!["lmpop", "2", "l", "l2", "bad"],
+                "-ERR syntax error\r\n",
+            ),
             (vec!["lmpop", "5", "l", "left"], "-ERR syntax error\r\n"),
-            (vec!["lmpop", "9223372036854775807", "l", "left"], "-ERR syntax error\r\n"),
-            (vec!["lmpop", "1", "l", "left", "count", "0"], "-ERR count should be greater than 0\r\n"),
-            (vec!["lmpop", "1", "l", "left", "count", "a"], "-ERR count should be greater than 0\r\n"),
-            (vec!["lmpop", "1", "l"], "-ERR wrong number of arguments for 'lmpop' command\r\n"),
+            (
+                vec!["lmpop", "9223372036854775807", "l", "left"],
+                "-ERR syntax error\r\n",
+            ),
+            (
+                vec!["lmpop", "1", "l", "left", "count", "0"],
+                "-ERR count should be greater than 0\r\n",
+            ),
+            (
+                vec!["lmpop", "1", "l", "left", "count", "a"],
+                "-ERR count should be greater than 0\r\n",
+            ),
+            (
+                vec!["lmpop", "1", "l"],
+                "-ERR wrong number of arguments for 'lmpop' command\r\n",
+            ),
         ] {
             let slices: Vec<&[u8]> = argv.iter().map(|s| s.as_bytes()).collect();
             let owned = OwnedArgs::from_slices(&slices);
@@ -996,7 +1204,10 @@ mod tests {
             s.process_command(&mut c, &owned.args());
             assert_eq!(String::from_utf8_lossy(&c.reply.buf), err, "{:?}", argv);
         }
-        assert_eq!(run(&mut s, &mut c, &["lmpop", "2", "a", "b", "left"]), "*-1\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["lmpop", "2", "a", "b", "left"]),
+            "*-1\r\n"
+        );
         run(&mut s, &mut c, &["rpush", "b", "1", "2", "3"]);
         let owned = OwnedArgs::from_slices(&[b"lmpop", b"2", b"a", b"b", b"right", b"count", b"2"]);
         c.reply.buf.clear();
@@ -1020,21 +1231,37 @@ mod tests {
             run(&mut s, &mut c, &["blpop", "k1", "k2", "0"]),
             "*2\r\n$2\r\nk2\r\n$1\r\nx\r\n"
         );
-        assert_eq!(run(&mut s, &mut c, &["blpop", "k1", "-1"]), "-ERR timeout is negative\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["blpop", "k1", "-1"]),
+            "-ERR timeout is negative\r\n"
+        );
         assert_eq!(
             run(&mut s, &mut c, &["blpop", "k1", "abc"]),
             "-ERR timeout is not a float or out of range\r\n"
         );
-        assert_eq!(run(&mut s, &mut c, &["blpop", "k1", "inf"]), "-ERR timeout is negative\r\n");
         assert_eq!(
-            run(&mut s, &mut c, &["blmpop", "0", "2", "k1", "k2", "left", "count", "5"]),
+            run(&mut s, &mut c, &["blpop", "k1", "inf"]),
+            "-ERR timeout is negative\r\n"
+        );
+        assert_eq!(
+            run(
+                &mut s,
+                &mut c,
+                &["blmpop", "0", "2", "k1", "k2", "left", "count", "5"]
+            ),
             "*2\r\n$2\r\nk2\r\n*1\r\n$1\r\ny\r\n"
         );
         // Inside MULTI they reply the timeout reply instead of blocking.
         c.flags |= flags::MULTI;
         assert_eq!(run(&mut s, &mut c, &["brpop", "k1", "0"]), "*-1\r\n");
-        assert_eq!(run(&mut s, &mut c, &["blmove", "k1", "k2", "left", "left", "0"]), "$-1\r\n");
-        assert_eq!(run(&mut s, &mut c, &["brpoplpush", "k1", "k2", "0"]), "$-1\r\n");
+        assert_eq!(
+            run(&mut s, &mut c, &["blmove", "k1", "k2", "left", "left", "0"]),
+            "$-1\r\n"
+        );
+        assert_eq!(
+            run(&mut s, &mut c, &["brpoplpush", "k1", "k2", "0"]),
+            "$-1\r\n"
+        );
         c.flags &= !flags::MULTI;
         // Without data, the client blocks.
         assert_eq!(run(&mut s, &mut c, &["brpop", "k1", "0.5"]), "");

@@ -61,7 +61,22 @@ pub fn value_rdb_type(v: &Value) -> Option<u8> {
     match v {
         Value::Str(_) => Some(RDB_TYPE_STRING),
         Value::List(_) => Some(RDB_TYPE_LIST_QUICKLIST_2),
-        // New types: e.g. Value::ZSet(_) => Some(RDB_TYPE_ZSET_LISTPACK / _2).
+        Value::Set(s) => Some(if s.intset().is_some() {
+            RDB_TYPE_SET_INTSET
+        } else {
+            RDB_TYPE_SET
+        }),
+        Value::Hash(h) => Some(if h.listpack().is_some() {
+            RDB_TYPE_HASH_LISTPACK
+        } else {
+            RDB_TYPE_HASH
+        }),
+        Value::ZSet(z) => Some(if z.listpack().is_some() {
+            RDB_TYPE_ZSET_LISTPACK
+        } else {
+            RDB_TYPE_ZSET_2
+        }),
+        #[allow(unreachable_patterns)]
         _ => None,
     }
 }
@@ -72,6 +87,40 @@ pub fn save_value(w: &mut RdbWriter, v: &Value) -> io::Result<()> {
     match v {
         Value::Str(s) => w.save_str_val(s),
         Value::List(l) => save_list(w, l),
+        Value::Set(set) => match set.intset() {
+            Some(is) => w.save_raw_string(is.as_bytes()),
+            None => {
+                w.save_len(set.len() as u64)?;
+                for m in set.iter() {
+                    m.with_bytes(|b| w.save_raw_string(b))?;
+                }
+                Ok(())
+            }
+        },
+        Value::Hash(h) => match h.listpack() {
+            Some(lp) => w.save_raw_string(lp.as_bytes()),
+            None => {
+                w.save_len(h.len() as u64)?;
+                for (f, v) in h.iter() {
+                    f.with_bytes(|b| w.save_raw_string(b))?;
+                    v.with_bytes(|b| w.save_raw_string(b))?;
+                }
+                Ok(())
+            }
+        },
+        // Skiplist zsets go out from the tail (highest score) like rdbSaveObject.
+        Value::ZSet(z) => match z.listpack() {
+            Some(lp) => w.save_raw_string(lp.as_bytes()),
+            None => {
+                w.save_len(z.len() as u64)?;
+                for (ele, score) in z.iter_rdb() {
+                    ele.with_bytes(|b| w.save_raw_string(b))?;
+                    w.save_binary_double(score)?;
+                }
+                Ok(())
+            }
+        },
+        #[allow(unreachable_patterns)]
         _ => Err(io::Error::new(
             io::ErrorKind::Unsupported,
             format!("cannot save values of type {} yet", v.type_name()),
@@ -84,9 +133,10 @@ pub fn save_value(w: &mut RdbWriter, v: &Value) -> io::Result<()> {
 pub fn load_value(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
     match rdbtype {
         RDB_TYPE_STRING => Ok(Some(Value::Str(rd.load_str_val()?))),
-        RDB_TYPE_LIST | RDB_TYPE_LIST_ZIPLIST | RDB_TYPE_LIST_QUICKLIST | RDB_TYPE_LIST_QUICKLIST_2 => {
-            load_list(rd, rdbtype, ctx)
-        }
+        RDB_TYPE_LIST
+        | RDB_TYPE_LIST_ZIPLIST
+        | RDB_TYPE_LIST_QUICKLIST
+        | RDB_TYPE_LIST_QUICKLIST_2 => load_list(rd, rdbtype, ctx),
         t if is_object_type(t) => Err(rd.corrupt(format!(
             "RDB type {} ({}) is not supported by this server yet",
             t,
@@ -376,7 +426,10 @@ mod tests {
         set_packed_threshold(40);
         let mut l = List::new(3, 1);
         for i in 0..20 {
-            l.push(format!("element-{:03}-{}", i, "x".repeat(i * 3)).as_bytes(), false);
+            l.push(
+                format!("element-{:03}-{}", i, "x".repeat(i * 3)).as_bytes(),
+                false,
+            );
         }
         l.push(b"12345", true);
         set_packed_threshold(0);
@@ -428,7 +481,9 @@ mod tests {
         w.save_raw_string(b"zz").unwrap();
         let b = w.into_bytes();
         let mut r = RdbReader::from_slice(&b, false);
-        let e = load_value(&mut r, RDB_TYPE_LIST_QUICKLIST_2, &ctx).err().unwrap();
+        let e = load_value(&mut r, RDB_TYPE_LIST_QUICKLIST_2, &ctx)
+            .err()
+            .unwrap();
         assert_eq!(e.reason, "Quicklist integrity check failed.");
         let mut w = RdbWriter::new_memory(false, false);
         w.save_len(1).unwrap();
@@ -436,7 +491,9 @@ mod tests {
         w.save_raw_string(b"not a listpack").unwrap();
         let b = w.into_bytes();
         let mut r = RdbReader::from_slice(&b, false);
-        let e = load_value(&mut r, RDB_TYPE_LIST_QUICKLIST_2, &ctx).err().unwrap();
+        let e = load_value(&mut r, RDB_TYPE_LIST_QUICKLIST_2, &ctx)
+            .err()
+            .unwrap();
         assert_eq!(e.reason, "Listpack integrity check failed.");
     }
 

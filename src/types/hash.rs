@@ -174,7 +174,11 @@ impl Hash {
     /// hashTypeTryConversion: convert before a write of `args` (fields and
     /// values) if one is longer than `max_value`, or if their total size
     /// could push the listpack past its 1 GB safety limit.
-    pub fn try_conversion<'a, I: IntoIterator<Item = &'a [u8]>>(&mut self, args: I, max_value: u64) {
+    pub fn try_conversion<'a, I: IntoIterator<Item = &'a [u8]>>(
+        &mut self,
+        args: I,
+        max_value: u64,
+    ) {
         let lp = match self {
             Hash::Listpack(lp) => lp,
             Hash::Table(_) => return,
@@ -330,7 +334,8 @@ impl Hash {
             Hash::Listpack(lp) => own + lp.alloc_size(),
             Hash::Table(d) => {
                 let node = 3 * std::mem::size_of::<usize>() + 2 * std::mem::size_of::<Box<[u8]>>();
-                let base = own + std::mem::size_of::<Table>() + d.buckets() * std::mem::size_of::<usize>();
+                let base =
+                    own + std::mem::size_of::<Table>() + d.buckets() * std::mem::size_of::<usize>();
                 let (mut n, mut bytes) = (0usize, 0usize);
                 for (k, v) in d.iter() {
                     bytes += node + k.len() + v.len();
@@ -498,7 +503,10 @@ mod tests {
         assert!(!h.exists(b"22"), "values are not fields");
         assert!(h.delete(b"a"));
         assert!(!h.delete(b"a"));
-        assert_eq!(pairs(&h), vec![("1".into(), "a".into()), ("b".into(), "hello".into())]);
+        assert_eq!(
+            pairs(&h),
+            vec![("1".into(), "a".into()), ("b".into(), "hello".into())]
+        );
         assert!(h.delete(b"1"));
         assert!(h.delete(b"b"));
         assert!(h.is_empty());

@@ -395,8 +395,8 @@ impl List {
 
     /// Approximate heap bytes used (MEMORY USAGE).
     pub fn mem_usage(&self) -> usize {
-        let mut total = std::mem::size_of::<List>()
-            + self.nodes.capacity() * std::mem::size_of::<Node>();
+        let mut total =
+            std::mem::size_of::<List>() + self.nodes.capacity() * std::mem::size_of::<Node>();
         for n in &self.nodes {
             total += match &n.data {
                 Data::Packed(lp) => lp.bytes(),
@@ -643,12 +643,7 @@ impl List {
     /// Visit `n` elements starting at index `start` (0-based, must be in
     /// range), towards the tail, or towards the head when `reverse`.
     /// `f` returns false to stop early.
-    pub fn for_each_from(
-        &self,
-        start: usize,
-        reverse: bool,
-        mut f: impl FnMut(LpVal<'_>) -> bool,
-    ) {
+    pub fn for_each_from(&self, start: usize, reverse: bool, mut f: impl FnMut(LpVal<'_>) -> bool) {
         let (mut ni, off) = match self.locate(start as i64) {
             Some(x) => x,
             None => return,
@@ -1641,7 +1636,9 @@ mod tests {
     #[test]
     fn lrem_from_tail_and_limits() {
         let mut l = List::new(2, 0);
-        for v in ["a", "foo", "bar", "foobar", "foobared", "zap", "bar", "test", "foo", "foo"] {
+        for v in [
+            "a", "foo", "bar", "foobar", "foobared", "zap", "bar", "test", "foo", "foo",
+        ] {
             l.push(v.as_bytes(), false);
         }
         assert_eq!(l.remove_matching(b"bar", 1, true), 1);
@@ -1650,7 +1647,10 @@ mod tests {
             ["a", "foo", "bar", "foobar", "foobared", "zap", "test", "foo", "foo"]
         );
         assert_eq!(l.remove_matching(b"foo", 2, true), 2);
-        assert_eq!(strs(&l), ["a", "foo", "bar", "foobar", "foobared", "zap", "test"]);
+        assert_eq!(
+            strs(&l),
+            ["a", "foo", "bar", "foobar", "foobared", "zap", "test"]
+        );
         assert_eq!(l.remove_matching(b"nosuch", 0, false), 0);
         assert_eq!(l.remove_matching(b"a", 0, false), 1);
         check_invariants(&l);
@@ -1726,7 +1726,10 @@ mod tests {
                 body.push(0xFE);
                 body.extend_from_slice(&(prevlen as u32).to_le_bytes());
             }
-            match std::str::from_utf8(it).ok().and_then(|t| t.parse::<i16>().ok()) {
+            match std::str::from_utf8(it)
+                .ok()
+                .and_then(|t| t.parse::<i16>().ok())
+            {
                 Some(n) if n.to_string().as_bytes() == *it => {
                     body.push(0xC0);
                     body.extend_from_slice(&n.to_le_bytes());
@@ -1751,7 +1754,8 @@ mod tests {
     #[test]
     fn loads_v9_ziplist_quicklists() {
         let mut l = List::new(-2, 0);
-        l.append_ziplist_node(&ziplist_of(&[b"a", b"300", b"hello"])).unwrap();
+        l.append_ziplist_node(&ziplist_of(&[b"a", b"300", b"hello"]))
+            .unwrap();
         l.append_ziplist_node(&ziplist_of(&[])).unwrap();
         l.append_ziplist_node(&ziplist_of(&[b"-7"])).unwrap();
         assert_eq!(strs(&l), ["a", "300", "hello", "-7"]);
@@ -1774,7 +1778,14 @@ mod tests {
     #[test]
     fn random_ops_match_model() {
         let mut rng = crate::util::rand::Rng::new(12345);
-        for (fill, depth, thr) in [(4, 0, 0u64), (2, 1, 0), (16, 2, 50), (1, 1, 30), (-2, 0, 1), (-1, 1, 0)] {
+        for (fill, depth, thr) in [
+            (4, 0, 0u64),
+            (2, 1, 0),
+            (16, 2, 50),
+            (1, 1, 30),
+            (-2, 0, 1),
+            (-1, 1, 0),
+        ] {
             let _t = Threshold::set(thr);
             let mut l = List::new(fill, depth);
             let mut m: Vec<Vec<u8>> = Vec::new();
@@ -1801,7 +1812,14 @@ mod tests {
                         l.push(&ele, false);
                         m.push(ele);
                     }
-                    2 => assert_eq!(l.pop(true), if m.is_empty() { None } else { Some(m.remove(0)) }),
+                    2 => assert_eq!(
+                        l.pop(true),
+                        if m.is_empty() {
+                            None
+                        } else {
+                            Some(m.remove(0))
+                        }
+                    ),
                     3 => assert_eq!(l.pop(false), m.pop()),
                     4 => {
                         let idx = rng.gen_range(10) as i64 - 5;
@@ -1856,7 +1874,15 @@ mod tests {
             }
             check_invariants(&l);
             assert_eq!(items(&l), m);
-            assert_eq!(saw_lzf, depth > 0, "fill {} depth {} {:?} {}", fill, depth, l.node_kinds(), l.len());
+            assert_eq!(
+                saw_lzf,
+                depth > 0,
+                "fill {} depth {} {:?} {}",
+                fill,
+                depth,
+                l.node_kinds(),
+                l.len()
+            );
             assert_eq!(saw_plain, thr > 0, "fill {} thr {}", fill, thr);
         }
     }

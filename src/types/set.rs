@@ -51,7 +51,9 @@ impl Clone for Set {
 
 impl std::fmt::Debug for Set {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_set().entries(self.iter().map(|m| m.to_vec())).finish()
+        f.debug_set()
+            .entries(self.iter().map(|m| m.to_vec()))
+            .finish()
     }
 }
 
@@ -288,7 +290,8 @@ impl Set {
             Set::Intset(is) => own + is.alloc_size(),
             Set::Table(d) => {
                 let node = 2 * std::mem::size_of::<usize>() + std::mem::size_of::<Box<[u8]>>();
-                let base = own + std::mem::size_of::<Table>() + d.buckets() * std::mem::size_of::<usize>();
+                let base =
+                    own + std::mem::size_of::<Table>() + d.buckets() * std::mem::size_of::<usize>();
                 let (mut n, mut bytes) = (0usize, 0usize);
                 for (k, _) in d.iter() {
                     bytes += node + k.len();
@@ -363,7 +366,10 @@ mod tests {
         assert!(!s.contains(b"-05"), "not canonical: not a member");
         assert!(!s.contains(b"abc"));
         // Ascending order.
-        assert_eq!(s.iter().collect::<Vec<_>>(), vec![LpVal::Int(-5), LpVal::Int(17)]);
+        assert_eq!(
+            s.iter().collect::<Vec<_>>(),
+            vec![LpVal::Int(-5), LpVal::Int(17)]
+        );
         // Non-canonical integers are strings: conversion.
         assert!(s.add(b"007", 512));
         assert_eq!(s.encoding_name(), "hashtable");

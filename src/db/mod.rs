@@ -9,6 +9,8 @@ pub mod dict;
 pub mod intset;
 pub mod listpack;
 pub mod object;
+pub mod ziplist;
+pub mod zipmap;
 
 pub use dict::Dict;
 pub use object::{Obj, StrVal, Value};

@@ -10,6 +10,7 @@
 //! resp/          request parser (multibulk + inline) and reply encoder (RESP2/RESP3)
 //! command/       mod.rs = the single command table; one file per command family
 //! db/            keyspace dicts, values and their encodings
+//! types/         the collection value types (hash, set ...) over those encodings
 //! config/        the directive table: parse, CONFIG GET/SET/REWRITE
 //! types/         non-string value types (zset.rs: sorted sets)
 //! util/          number parsing/formatting, glob matching, CRC64, LZF, PRNG

@@ -18,9 +18,11 @@ use std::collections::HashMap;
 pub mod connection;
 pub mod debug;
 pub mod generic;
+pub mod hash;
 pub mod multi;
 pub mod pubsub;
 pub mod server_cmds;
+pub mod set;
 pub mod string;
 pub mod zset;
 
@@ -233,9 +235,11 @@ macro_rules! cmd {
 use connection as conn;
 use debug as dbg;
 use generic as gen;
+use hash as h;
 use multi as mul;
 use pubsub as ps;
 use server_cmds as srv;
+use set as s;
 use string as st;
 use zset as z;
 
@@ -340,6 +344,41 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
         cmd!("refcount", gen::object_refcount_command, 3, "readonly", 2, 2, 1, "@keyspace @read @slow"),
         cmd!("help", gen::object_help_command, 2, "loading stale", 0, 0, 0, "@keyspace @slow"),
     ]),
+    // --- hashes (hash.rs) ---
+    cmd!("hset", h::hset_command, -4, "write denyoom fast", 1, 1, 1, "@write @hash @fast"),
+    cmd!("hsetnx", h::hsetnx_command, 4, "write denyoom fast", 1, 1, 1, "@write @hash @fast"),
+    cmd!("hmset", h::hset_command, -4, "write denyoom fast", 1, 1, 1, "@write @hash @fast"),
+    cmd!("hget", h::hget_command, 3, "readonly fast", 1, 1, 1, "@read @hash @fast"),
+    cmd!("hmget", h::hmget_command, -3, "readonly fast", 1, 1, 1, "@read @hash @fast"),
+    cmd!("hdel", h::hdel_command, -3, "write fast", 1, 1, 1, "@write @hash @fast"),
+    cmd!("hlen", h::hlen_command, 2, "readonly fast", 1, 1, 1, "@read @hash @fast"),
+    cmd!("hstrlen", h::hstrlen_command, 3, "readonly fast", 1, 1, 1, "@read @hash @fast"),
+    cmd!("hexists", h::hexists_command, 3, "readonly fast", 1, 1, 1, "@read @hash @fast"),
+    cmd!("hincrby", h::hincrby_command, 4, "write denyoom fast", 1, 1, 1, "@write @hash @fast"),
+    cmd!("hincrbyfloat", h::hincrbyfloat_command, 4, "write denyoom fast", 1, 1, 1, "@write @hash @fast"),
+    cmd!("hkeys", h::hkeys_command, 2, "readonly", 1, 1, 1, "@read @hash @slow"),
+    cmd!("hvals", h::hvals_command, 2, "readonly", 1, 1, 1, "@read @hash @slow"),
+    cmd!("hgetall", h::hgetall_command, 2, "readonly", 1, 1, 1, "@read @hash @slow"),
+    cmd!("hrandfield", h::hrandfield_command, -2, "readonly", 1, 1, 1, "@read @hash @slow"),
+    cmd!("hscan", h::hscan_command, -3, "readonly", 1, 1, 1, "@read @hash @slow"),
+    // --- sets (set.rs) ---
+    cmd!("sadd", s::sadd_command, -3, "write denyoom fast", 1, 1, 1, "@write @set @fast"),
+    cmd!("srem", s::srem_command, -3, "write fast", 1, 1, 1, "@write @set @fast"),
+    cmd!("smove", s::smove_command, 4, "write fast", 1, 2, 1, "@write @set @fast"),
+    cmd!("sismember", s::sismember_command, 3, "readonly fast", 1, 1, 1, "@read @set @fast"),
+    cmd!("smismember", s::smismember_command, -3, "readonly fast", 1, 1, 1, "@read @set @fast"),
+    cmd!("scard", s::scard_command, 2, "readonly fast", 1, 1, 1, "@read @set @fast"),
+    cmd!("spop", s::spop_command, -2, "write fast", 1, 1, 1, "@write @set @fast"),
+    cmd!("srandmember", s::srandmember_command, -2, "readonly", 1, 1, 1, "@read @set @slow"),
+    cmd!("smembers", s::sinter_command, 2, "readonly", 1, 1, 1, "@read @set @slow"),
+    cmd!("sinter", s::sinter_command, -2, "readonly", 1, -1, 1, "@read @set @slow"),
+    cmd!("sintercard", s::sintercard_command, -3, "readonly movablekeys", 0, 0, 0, "@read @set @slow"),
+    cmd!("sinterstore", s::sinterstore_command, -3, "write denyoom", 1, -1, 1, "@write @set @slow"),
+    cmd!("sunion", s::sunion_command, -2, "readonly", 1, -1, 1, "@read @set @slow"),
+    cmd!("sunionstore", s::sunionstore_command, -3, "write denyoom", 1, -1, 1, "@write @set @slow"),
+    cmd!("sdiff", s::sdiff_command, -2, "readonly", 1, -1, 1, "@read @set @slow"),
+    cmd!("sdiffstore", s::sdiffstore_command, -3, "write denyoom", 1, -1, 1, "@write @set @slow"),
+    cmd!("sscan", s::sscan_command, -3, "readonly", 1, 1, 1, "@read @set @slow"),
     // --- transactions (multi.rs) ---
     cmd!("multi", mul::multi_command, 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction"),
     cmd!("exec", mul::exec_command, 1, "noscript loading stale skip_slowlog", 0, 0, 0, "@slow @transaction"),

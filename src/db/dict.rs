@@ -441,6 +441,76 @@ impl<V> Dict<V> {
         self.iter().next()
     }
 
+    /// A random element with a fairer distribution than `random_entry`
+    /// (Redis's dictGetFairRandomKey): sample up to 15 elements from a run of
+    /// consecutive buckets starting at a random one (dictGetSomeKeys, with
+    /// reservoir sampling inside long chains) and pick one of them uniformly,
+    /// so elements in long chains are not under-represented.
+    pub fn fair_random_entry(&self, rng: &mut crate::util::rand::Rng) -> Option<(&[u8], &V)> {
+        const GETFAIR_NUM_ENTRIES: usize = 15;
+        let count = self.len().min(GETFAIR_NUM_ENTRIES);
+        if count == 0 {
+            return None;
+        }
+        let mut picked: [Option<&Node<V>>; GETFAIR_NUM_ENTRIES] = [None; GETFAIR_NUM_ENTRIES];
+        let mut stored = 0usize;
+        let tables = if self.is_rehashing() { 2 } else { 1 };
+        let mut maxmask = self.ht[0].mask();
+        if tables > 1 && self.ht[1].mask() > maxmask {
+            maxmask = self.ht[1].mask();
+        }
+        let mut i = rng.next_u64() & maxmask;
+        let mut emptylen = 0usize;
+        let mut maxsteps = count * 10;
+        'outer: while stored < count && maxsteps > 0 {
+            maxsteps -= 1;
+            for t in 0..tables {
+                if tables == 2 && t == 0 && (i as isize) < self.rehash_idx {
+                    if i as usize >= self.ht[1].buckets.len() {
+                        i = self.rehash_idx as u64;
+                    } else {
+                        continue;
+                    }
+                }
+                let table = &self.ht[t];
+                let mut cur = match table.buckets.get(i as usize) {
+                    Some(b) => b.as_deref(),
+                    None => continue,
+                };
+                if cur.is_none() {
+                    emptylen += 1;
+                    if emptylen >= 5 && emptylen > count {
+                        i = rng.next_u64() & maxmask;
+                        emptylen = 0;
+                    }
+                    continue;
+                }
+                emptylen = 0;
+                while let Some(n) = cur {
+                    if stored < count {
+                        picked[stored] = Some(n);
+                    } else {
+                        let r = (rng.next_u64() % (stored as u64 + 1)) as usize;
+                        if r < count {
+                            picked[r] = Some(n);
+                        }
+                    }
+                    stored += 1;
+                    cur = n.next.as_deref();
+                }
+                if stored >= count {
+                    break 'outer;
+                }
+            }
+            i = (i + 1) & maxmask;
+        }
+        let got = stored.min(count);
+        if got == 0 {
+            return self.random_entry(rng);
+        }
+        picked[(rng.next_u64() % got as u64) as usize].map(|n| (&*n.key, &n.val))
+    }
+
     pub fn iter(&self) -> Iter<'_, V> {
         Iter {
             dict: self,

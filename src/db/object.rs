@@ -27,6 +27,10 @@ pub enum StrVal {
 #[derive(Clone)]
 pub enum Value {
     Str(StrVal),
+    /// Hash (listpack or hashtable encoding).
+    Hash(Box<crate::types::hash::Hash>),
+    /// Set (intset or hashtable encoding).
+    Set(Box<crate::types::set::Set>),
     /// Sorted set (listpack or skiplist encoding).
     ZSet(Box<crate::types::zset::ZSet>),
 }
@@ -149,6 +153,8 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
             Value::ZSet(_) => "zset",
         }
     }
@@ -156,6 +162,8 @@ impl Value {
     pub fn encoding_name(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding_name(),
+            Value::Hash(h) => h.encoding_name(),
+            Value::Set(s) => s.encoding_name(),
             Value::ZSet(z) => z.encoding_name(),
         }
     }

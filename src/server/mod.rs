@@ -134,6 +134,10 @@ pub struct Server {
     /// Propagate the current command even if it changed nothing (Redis's
     /// forceCommandPropagation, e.g. FLUSHDB on an empty db). Reset by `call`.
     pub force_propagation: bool,
+    /// Do not propagate the current command itself: the handler already
+    /// propagated what it did (Redis's preventCommandPropagation after
+    /// alsoPropagate, e.g. SPOP with count → SREMs). Reset by `call`.
+    pub prevent_propagation: bool,
     pub pause_until_ms: i64,
     pub pause_write_only: bool,
     pub monitors: Vec<RawFd>,
@@ -192,6 +196,7 @@ impl Server {
             propagated: Vec::new(),
             rewritten_argv: None,
             force_propagation: false,
+            prevent_propagation: false,
             pause_until_ms: 0,
             pause_write_only: false,
             monitors: Vec::new(),
@@ -850,7 +855,9 @@ impl Server {
         self.count_error_replies(c);
         self.stats.numcommands += 1;
         let forced = std::mem::take(&mut self.force_propagation);
-        if cflags & (flag::WRITE | flag::MAY_REPLICATE) != 0
+        let prevented = std::mem::take(&mut self.prevent_propagation);
+        if !prevented
+            && cflags & (flag::WRITE | flag::MAY_REPLICATE) != 0
             && (self.dirty != dirty_before || forced)
         {
             let rewritten = self.rewritten_argv.take();

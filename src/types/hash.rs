@@ -1,0 +1,672 @@
+//! The Hash value type (the data half of Redis's `t_hash.c`; commands live in
+//! `crate::command::hash`).
+//!
+//! Two encodings, as Redis 7.0, reported by OBJECT ENCODING:
+//!
+//! * `listpack` — small hashes: one `Listpack` holding field, value, field,
+//!   value ... in insertion order (new fields are appended, updates replace
+//!   the value in place, deletes remove both entries). No per-field
+//!   allocation: the whole hash is one byte buffer in Redis's exact listpack
+//!   layout, which RDB (`RDB_TYPE_HASH_LISTPACK` = 16) writes verbatim.
+//! * `hashtable` — a `Dict` from field to value (`Box<[u8]>` each).
+//!
+//! Conversion listpack → hashtable happens exactly where Redis does it, and
+//! never back:
+//! * `try_conversion` (hashTypeTryConversion): before HSET/HMSET/HSETNX
+//!   write, any field or value argument longer than `hash-max-listpack-value`,
+//!   or a listpack that would grow past the 1 GB safety size;
+//! * `set` (hashTypeSet): a field or value longer than the limit (the
+//!   HINCRBY/HINCRBYFLOAT path), or more than `hash-max-listpack-entries`
+//!   pairs after the insertion.
+//!
+//! Elements are read as `LpVal` (`Int(i64)` or `Str(&[u8])`) for both
+//! encodings, so replies, DEBUG DIGEST and the RDB writer never allocate to
+//! look at a field or value.
+//!
+//! Also here: the listpack pair sampling used by HRANDFIELD (Redis's
+//! lpRandomPair, lpRandomPairs, lpRandomPairsUnique).
+use crate::db::dict::{self, Dict};
+use crate::db::listpack::{self, Listpack, LpVal};
+use crate::util::num::sdigits10;
+use crate::util::rand::Rng;
+
+/// `hash-max-listpack-entries` / `hash-max-listpack-value`.
+#[derive(Clone, Copy, Debug)]
+pub struct HashLimits {
+    pub max_entries: u64,
+    pub max_value: u64,
+}
+
+impl HashLimits {
+    pub fn from_config(cfg: &crate::config::Config) -> HashLimits {
+        HashLimits {
+            max_entries: cfg.hash_max_listpack_entries,
+            max_value: cfg.hash_max_listpack_value,
+        }
+    }
+}
+
+type Table = Dict<Box<[u8]>>;
+
+pub enum Hash {
+    Listpack(Listpack),
+    Table(Box<Table>),
+}
+
+impl Default for Hash {
+    fn default() -> Self {
+        Hash::new()
+    }
+}
+
+/// Deep copy keeping the encoding (hashTypeDup, used by COPY).
+impl Clone for Hash {
+    fn clone(&self) -> Hash {
+        match self {
+            Hash::Listpack(lp) => Hash::Listpack(lp.clone()),
+            Hash::Table(d) => {
+                let mut nd: Table = Dict::new();
+                for (k, v) in d.iter() {
+                    nd.insert_new(k.into(), v.clone());
+                }
+                Hash::Table(Box::new(nd))
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Hash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut m = f.debug_map();
+        for (k, v) in self.iter() {
+            m.entry(&k.to_vec(), &v.to_vec());
+        }
+        m.finish()
+    }
+}
+
+#[inline]
+fn boxed(v: LpVal<'_>) -> Box<[u8]> {
+    match v {
+        LpVal::Str(s) => s.into(),
+        LpVal::Int(_) => v.to_vec().into_boxed_slice(),
+    }
+}
+
+impl Hash {
+    /// An empty listpack-encoded hash (createHashObject).
+    pub fn new() -> Hash {
+        Hash::Listpack(Listpack::new())
+    }
+
+    /// Adopt a listpack of field/value pairs (RDB_TYPE_HASH_LISTPACK load,
+    /// RESTORE). The caller validates it first (`Listpack::validate_pairs_no_dups`).
+    pub fn from_listpack(lp: Listpack) -> Hash {
+        Hash::Listpack(lp)
+    }
+
+    /// An empty hashtable-encoded hash, for loaders that know the result is
+    /// big (RDB_TYPE_HASH with more pairs than hash-max-listpack-entries).
+    pub fn new_table() -> Hash {
+        Hash::Table(Box::default())
+    }
+
+    /// Number of field/value pairs (hashTypeLength).
+    pub fn len(&self) -> usize {
+        match self {
+            Hash::Listpack(lp) => lp.len() / 2,
+            Hash::Table(d) => d.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Hash::Listpack(lp) => lp.is_empty(),
+            Hash::Table(d) => d.is_empty(),
+        }
+    }
+
+    /// OBJECT ENCODING's answer.
+    pub fn encoding_name(&self) -> &'static str {
+        match self {
+            Hash::Listpack(_) => "listpack",
+            Hash::Table(_) => "hashtable",
+        }
+    }
+
+    /// The listpack (its `as_bytes()` is what RDB_TYPE_HASH_LISTPACK
+    /// stores), or None for the hashtable encoding.
+    pub fn listpack(&self) -> Option<&Listpack> {
+        match self {
+            Hash::Listpack(lp) => Some(lp),
+            Hash::Table(_) => None,
+        }
+    }
+
+    /// The value of `field` (hashTypeGetValue).
+    pub fn get(&self, field: &[u8]) -> Option<LpVal<'_>> {
+        match self {
+            Hash::Listpack(lp) => {
+                let f = lp.find_field(field)?;
+                let v = lp.next(f)?;
+                Some(lp.get(v))
+            }
+            Hash::Table(d) => d.get(field).map(|v| LpVal::Str(v)),
+        }
+    }
+
+    /// HSTRLEN: length of the value's string form, 0 if missing.
+    pub fn value_len(&self, field: &[u8]) -> usize {
+        match self.get(field) {
+            Some(LpVal::Str(s)) => s.len(),
+            Some(LpVal::Int(i)) => sdigits10(i) as usize,
+            None => 0,
+        }
+    }
+
+    pub fn exists(&self, field: &[u8]) -> bool {
+        match self {
+            Hash::Listpack(lp) => lp.find_field(field).is_some(),
+            Hash::Table(d) => d.contains_key(field),
+        }
+    }
+
+    /// hashTypeTryConversion: convert before a write of `args` (fields and
+    /// values) if one is longer than `max_value`, or if their total size
+    /// could push the listpack past its 1 GB safety limit.
+    pub fn try_conversion<'a, I: IntoIterator<Item = &'a [u8]>>(&mut self, args: I, max_value: u64) {
+        let lp = match self {
+            Hash::Listpack(lp) => lp,
+            Hash::Table(_) => return,
+        };
+        let mut sum = 0usize;
+        for a in args {
+            if a.len() as u64 > max_value {
+                self.convert_to_table();
+                return;
+            }
+            sum = sum.saturating_add(a.len());
+        }
+        if !lp.safe_to_add(sum) {
+            self.convert_to_table();
+        }
+    }
+
+    /// hashTypeSet: add or overwrite; true if the field existed (update).
+    pub fn set(&mut self, field: &[u8], value: &[u8], limits: HashLimits) -> bool {
+        if let Hash::Listpack(_) = self {
+            if field.len() as u64 > limits.max_value || value.len() as u64 > limits.max_value {
+                self.convert_to_table();
+            }
+        }
+        match self {
+            Hash::Listpack(lp) => {
+                let mut update = false;
+                let mut ok = true;
+                if let Some(f) = lp.find_field(field) {
+                    if let Some(v) = lp.next(f) {
+                        update = true;
+                        ok = lp.replace(v, value).is_some();
+                    }
+                }
+                if !update {
+                    ok = lp.append(field) && lp.append(value);
+                }
+                if !ok {
+                    // The listpack refused to grow past 4 GB (cannot happen
+                    // after try_conversion): fall back to a table.
+                    self.convert_to_table();
+                    return self.set(field, value, limits);
+                }
+                if self.len() as u64 > limits.max_entries {
+                    self.convert_to_table();
+                }
+                update
+            }
+            Hash::Table(d) => match d.get_mut(field) {
+                Some(v) => {
+                    *v = value.into();
+                    true
+                }
+                None => {
+                    d.insert_new(field.into(), value.into());
+                    false
+                }
+            },
+        }
+    }
+
+    /// Insert a pair while loading (RDB_TYPE_HASH, ziplist/zipmap
+    /// conversion): no conversion checks; false if the field is a duplicate
+    /// (the loader reports corruption).
+    pub fn insert_loaded(&mut self, field: &[u8], value: &[u8]) -> bool {
+        match self {
+            Hash::Listpack(lp) => {
+                if lp.find_field(field).is_some() {
+                    return false;
+                }
+                lp.append(field) && lp.append(value)
+            }
+            Hash::Table(d) => {
+                if d.contains_key(field) {
+                    return false;
+                }
+                d.insert_new(field.into(), value.into());
+                true
+            }
+        }
+    }
+
+    /// hashTypeDelete: true if the field existed.
+    pub fn delete(&mut self, field: &[u8]) -> bool {
+        match self {
+            Hash::Listpack(lp) => match lp.find_field(field) {
+                Some(f) => {
+                    lp.delete_range_at(f, 2);
+                    true
+                }
+                None => false,
+            },
+            Hash::Table(d) => {
+                if d.remove(field).is_some() {
+                    d.resize_if_needed();
+                    true
+                } else {
+                    false
+                }
+            }
+        }
+    }
+
+    /// hashTypeConvertListpack(OBJ_ENCODING_HT). No-op for a table.
+    pub fn convert_to_table(&mut self) {
+        if let Hash::Listpack(lp) = self {
+            let mut d: Table = Dict::new();
+            let mut it = lp.iter();
+            while let (Some(f), Some(v)) = (it.next(), it.next()) {
+                // A corrupt listpack with a duplicate field: last one wins
+                // (Redis panics here).
+                d.insert(&boxed(f), boxed(v));
+            }
+            *self = Hash::Table(Box::new(d));
+        }
+    }
+
+    /// Field/value pairs: insertion order for a listpack, table order for a
+    /// hashtable (hashTypeInitIterator / hashTypeNext).
+    pub fn iter(&self) -> HashIter<'_> {
+        match self {
+            Hash::Listpack(lp) => HashIter::Lp(lp.iter()),
+            Hash::Table(d) => HashIter::Table(d.iter()),
+        }
+    }
+
+    /// A random pair of a non-empty hash (hashTypeRandomElement): uniform
+    /// for a listpack, dictGetFairRandomKey for a table.
+    pub fn random_pair(&self, rng: &mut Rng) -> Option<(LpVal<'_>, LpVal<'_>)> {
+        match self {
+            Hash::Listpack(lp) => lp_random_pair(lp, rng),
+            Hash::Table(d) => d
+                .fair_random_entry(rng)
+                .map(|(k, v)| (LpVal::Str(k), LpVal::Str(v))),
+        }
+    }
+
+    /// The table, for SCAN-style cursor iteration (None for a listpack).
+    pub fn table(&self) -> Option<&Dict<Box<[u8]>>> {
+        match self {
+            Hash::Listpack(_) => None,
+            Hash::Table(d) => Some(d),
+        }
+    }
+
+    /// Approximate heap bytes used by the value (MEMORY USAGE,
+    /// objectComputeSize): the listpack's buffer, or for a table the bucket
+    /// array plus per-entry node, field and value sizes — averaged over the
+    /// first `samples` entries when `samples` > 0 (all entries when 0).
+    pub fn mem_usage(&self, samples: usize) -> usize {
+        let own = std::mem::size_of::<Hash>();
+        match self {
+            Hash::Listpack(lp) => own + lp.alloc_size(),
+            Hash::Table(d) => {
+                let node = 3 * std::mem::size_of::<usize>() + 2 * std::mem::size_of::<Box<[u8]>>();
+                let base = own + std::mem::size_of::<Table>() + d.buckets() * std::mem::size_of::<usize>();
+                let (mut n, mut bytes) = (0usize, 0usize);
+                for (k, v) in d.iter() {
+                    bytes += node + k.len() + v.len();
+                    n += 1;
+                    if samples > 0 && n >= samples {
+                        break;
+                    }
+                }
+                if n == 0 {
+                    return base;
+                }
+                base + bytes / n * d.len()
+            }
+        }
+    }
+}
+
+/// Iterator over the field/value pairs of a hash.
+pub enum HashIter<'a> {
+    Lp(listpack::Iter<'a>),
+    Table(dict::Iter<'a, Box<[u8]>>),
+}
+
+impl<'a> Iterator for HashIter<'a> {
+    type Item = (LpVal<'a>, LpVal<'a>);
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            HashIter::Lp(it) => {
+                let f = it.next()?;
+                let v = it.next()?;
+                Some((f, v))
+            }
+            HashIter::Table(it) => it.next().map(|(k, v)| (LpVal::Str(k), LpVal::Str(&v[..]))),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Random pair sampling over a field/value listpack (listpack.c)
+// ---------------------------------------------------------------------------
+
+/// lpRandomPair: a uniformly chosen pair.
+pub fn lp_random_pair<'a>(lp: &'a Listpack, rng: &mut Rng) -> Option<(LpVal<'a>, LpVal<'a>)> {
+    let pairs = lp.len() / 2;
+    if pairs == 0 {
+        return None;
+    }
+    let idx = rng.gen_range(pairs as u64) as i64 * 2;
+    let f = lp.seek(idx)?;
+    let v = lp.next(f)?;
+    Some((lp.get(f), lp.get(v)))
+}
+
+/// lpRandomPairs: `count` pairs chosen independently (repetitions
+/// possible), in random order, appended to `out`. One pass over the
+/// listpack: the picks are sorted by position, fetched, then put back in
+/// the order they were drawn.
+pub fn lp_random_pairs<'a>(
+    lp: &'a Listpack,
+    count: usize,
+    rng: &mut Rng,
+    out: &mut Vec<(LpVal<'a>, LpVal<'a>)>,
+) {
+    let pairs = lp.len() / 2;
+    if pairs == 0 || count == 0 {
+        return;
+    }
+    // (pair index, order drawn)
+    let mut picks: Vec<(u32, u32)> = (0..count as u32)
+        .map(|i| (rng.gen_range(pairs as u64) as u32, i))
+        .collect();
+    picks.sort_unstable();
+    let base = out.len();
+    out.resize(base + count, (LpVal::Int(0), LpVal::Int(0)));
+    let mut it = lp.iter();
+    let mut idx = 0u32;
+    let mut p = 0usize;
+    while p < picks.len() {
+        let (f, v) = match (it.next(), it.next()) {
+            (Some(f), Some(v)) => (f, v),
+            _ => break,
+        };
+        while p < picks.len() && picks[p].0 == idx {
+            out[base + picks[p].1 as usize] = (f, v);
+            p += 1;
+        }
+        idx += 1;
+    }
+    // A corrupt listpack shorter than its header says: drop unfilled slots.
+    if p < picks.len() {
+        out.truncate(base + p);
+    }
+}
+
+/// lpRandomPairsUnique: up to `count` distinct pairs, each pair equally
+/// likely to be chosen (selection sampling), in listpack order. Returns how
+/// many were appended.
+pub fn lp_random_pairs_unique<'a>(
+    lp: &'a Listpack,
+    count: usize,
+    rng: &mut Rng,
+    out: &mut Vec<(LpVal<'a>, LpVal<'a>)>,
+) -> usize {
+    let total = lp.len() / 2;
+    let count = count.min(total);
+    let mut remaining = count;
+    let mut index = 0usize;
+    let mut it = lp.iter();
+    while remaining > 0 {
+        let (f, v) = match (it.next(), it.next()) {
+            (Some(f), Some(v)) => (f, v),
+            _ => break,
+        };
+        // Pick with probability remaining / (pairs not yet visited).
+        if (rng.gen_range((total - index) as u64) as usize) < remaining {
+            out.push((f, v));
+            remaining -= 1;
+        }
+        index += 1;
+    }
+    count - remaining
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIM: HashLimits = HashLimits {
+        max_entries: 128,
+        max_value: 64,
+    };
+
+    fn s(v: LpVal<'_>) -> String {
+        String::from_utf8(v.to_vec()).unwrap()
+    }
+
+    fn pairs(h: &Hash) -> Vec<(String, String)> {
+        let mut v: Vec<_> = h.iter().map(|(f, v)| (s(f), s(v))).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn listpack_set_get_delete() {
+        let mut h = Hash::new();
+        assert_eq!(h.encoding_name(), "listpack");
+        assert!(!h.set(b"a", b"1", LIM));
+        assert!(!h.set(b"b", b"hello", LIM));
+        assert!(h.set(b"a", b"22", LIM));
+        assert_eq!(h.len(), 2);
+        assert_eq!(h.get(b"a"), Some(LpVal::Int(22)));
+        assert_eq!(h.get(b"b"), Some(LpVal::Str(b"hello")));
+        assert_eq!(h.get(b"c"), None);
+        assert_eq!(h.value_len(b"a"), 2);
+        assert_eq!(h.value_len(b"b"), 5);
+        assert_eq!(h.value_len(b"zz"), 0);
+        // Insertion order is kept.
+        let order: Vec<String> = h.iter().map(|(f, _)| s(f)).collect();
+        assert_eq!(order, vec!["a", "b"]);
+        // Field "1" stored as int must not match value entries.
+        assert!(!h.set(b"1", b"a", LIM));
+        assert_eq!(h.get(b"1"), Some(LpVal::Str(b"a")));
+        assert!(h.exists(b"1"));
+        assert!(!h.exists(b"22"), "values are not fields");
+        assert!(h.delete(b"a"));
+        assert!(!h.delete(b"a"));
+        assert_eq!(pairs(&h), vec![("1".into(), "a".into()), ("b".into(), "hello".into())]);
+        assert!(h.delete(b"1"));
+        assert!(h.delete(b"b"));
+        assert!(h.is_empty());
+        assert_eq!(h.len(), 0);
+    }
+
+    #[test]
+    fn listpack_bytes_match_redis() {
+        // HSET h a 1 b hello (Redis 7.0.15 DUMP payload of the listpack).
+        let mut h = Hash::new();
+        h.set(b"a", b"1", LIM);
+        h.set(b"b", b"hello", LIM);
+        let lp = h.listpack().unwrap().as_bytes();
+        assert_eq!(
+            lp,
+            &[
+                0x16, 0, 0, 0, 4, 0, 0x81, b'a', 2, 0x01, 1, 0x81, b'b', 2, 0x85, b'h', b'e', b'l',
+                b'l', b'o', 6, 0xff
+            ][..]
+        );
+    }
+
+    #[test]
+    fn conversion_thresholds() {
+        // Entries: converts when the count goes above max_entries.
+        let lim = HashLimits {
+            max_entries: 4,
+            max_value: 64,
+        };
+        let mut h = Hash::new();
+        for i in 0..4 {
+            h.set(format!("f{i}").as_bytes(), b"v", lim);
+        }
+        assert_eq!(h.encoding_name(), "listpack");
+        h.set(b"f4", b"v", lim);
+        assert_eq!(h.encoding_name(), "hashtable");
+        assert_eq!(h.len(), 5);
+        // Never converts back.
+        for i in 0..5 {
+            h.delete(format!("f{i}").as_bytes());
+        }
+        assert!(h.is_empty());
+        assert_eq!(h.encoding_name(), "hashtable");
+
+        // Value length: exactly max_value stays, max_value+1 converts.
+        let mut h = Hash::new();
+        h.set(b"f", &[b'x'; 64], LIM);
+        assert_eq!(h.encoding_name(), "listpack");
+        h.set(b"g", &[b'x'; 65], LIM);
+        assert_eq!(h.encoding_name(), "hashtable");
+        assert_eq!(h.value_len(b"f"), 64);
+        assert_eq!(h.value_len(b"g"), 65);
+
+        // Field length too.
+        let mut h = Hash::new();
+        h.set(&[b'k'; 65], b"v", LIM);
+        assert_eq!(h.encoding_name(), "hashtable");
+
+        // try_conversion looks at every argument.
+        let mut h = Hash::new();
+        h.try_conversion([&b"a"[..], &[b'x'; 64][..]], 64);
+        assert_eq!(h.encoding_name(), "listpack");
+        h.try_conversion([&b"a"[..], &[b'x'; 65][..]], 64);
+        assert_eq!(h.encoding_name(), "hashtable");
+    }
+
+    #[test]
+    fn table_encoding_and_clone() {
+        let mut h = Hash::new();
+        h.set(b"n", b"12", LIM);
+        h.set(b"s", b"str", LIM);
+        h.convert_to_table();
+        assert_eq!(h.encoding_name(), "hashtable");
+        // Integers become their decimal strings.
+        assert_eq!(h.get(b"n"), Some(LpVal::Str(b"12")));
+        assert!(h.set(b"n", b"13", LIM));
+        assert!(!h.set(b"new", b"x", LIM));
+        let c = h.clone();
+        assert_eq!(c.encoding_name(), "hashtable");
+        assert_eq!(pairs(&c), pairs(&h));
+        h.delete(b"n");
+        assert_eq!(c.len(), 3, "deep copy");
+        let lp = Hash::new();
+        assert_eq!(lp.clone().encoding_name(), "listpack");
+        assert!(c.mem_usage(0) > 0);
+        assert!(lp.mem_usage(5) > 0);
+    }
+
+    #[test]
+    fn loaded_inserts_reject_duplicates() {
+        let mut h = Hash::new_table();
+        assert!(h.insert_loaded(b"a", b"1"));
+        assert!(!h.insert_loaded(b"a", b"2"));
+        let mut h = Hash::new();
+        assert!(h.insert_loaded(b"1", b"x"));
+        assert!(!h.insert_loaded(b"1", b"y"));
+        assert_eq!(h.len(), 1);
+        let h2 = Hash::from_listpack(h.listpack().unwrap().clone());
+        assert_eq!(pairs(&h2), vec![("1".into(), "x".into())]);
+    }
+
+    #[test]
+    fn random_pairs_cover_and_keep_pairs_together() {
+        let mut h = Hash::new();
+        for i in 0..10 {
+            h.set(format!("f{i}").as_bytes(), format!("v{i}").as_bytes(), LIM);
+        }
+        let lp = h.listpack().unwrap();
+        let mut rng = Rng::new(7);
+        let mut counts = [0usize; 10];
+        let mut out = Vec::new();
+        lp_random_pairs(lp, 10000, &mut rng, &mut out);
+        assert_eq!(out.len(), 10000);
+        for (f, v) in &out {
+            let f = s(*f);
+            let v = s(*v);
+            assert_eq!(f[1..], v[1..]);
+            counts[f[1..].parse::<usize>().unwrap()] += 1;
+        }
+        for c in counts {
+            assert!((800..1200).contains(&c), "{counts:?}");
+        }
+        // Order is random, not sorted.
+        let firsts: Vec<String> = out.iter().take(20).map(|(f, _)| s(*f)).collect();
+        let mut sorted = firsts.clone();
+        sorted.sort();
+        assert_ne!(firsts, sorted);
+
+        let mut counts = [0usize; 10];
+        for _ in 0..5000 {
+            let mut out = Vec::new();
+            assert_eq!(lp_random_pairs_unique(lp, 3, &mut rng, &mut out), 3);
+            let mut names: Vec<String> = out.iter().map(|(f, _)| s(*f)).collect();
+            for n in &names {
+                counts[n[1..].parse::<usize>().unwrap()] += 1;
+            }
+            names.dedup();
+            assert_eq!(names.len(), 3);
+        }
+        for c in counts {
+            assert!((1300..1700).contains(&c), "{counts:?}");
+        }
+        let mut out = Vec::new();
+        assert_eq!(lp_random_pairs_unique(lp, 50, &mut rng, &mut out), 10);
+
+        let (f, v) = lp_random_pair(lp, &mut rng).unwrap();
+        assert_eq!(s(f)[1..], s(v)[1..]);
+        assert!(lp_random_pair(&Listpack::new(), &mut rng).is_none());
+    }
+
+    #[test]
+    fn table_random_is_fair() {
+        let mut h = Hash::new_table();
+        for i in 0..10 {
+            h.set(format!("f{i}").as_bytes(), b"v", LIM);
+        }
+        let mut rng = Rng::new(3);
+        let mut counts = std::collections::HashMap::new();
+        for _ in 0..10000 {
+            let (f, _) = h.random_pair(&mut rng).unwrap();
+            *counts.entry(s(f)).or_insert(0usize) += 1;
+        }
+        assert_eq!(counts.len(), 10);
+        // chi-square, df = 9: 40 means p = 0.00001
+        let chi: f64 = counts
+            .values()
+            .map(|&c| (c as f64 - 1000.0).powi(2) / 1000.0)
+            .sum();
+        assert!(chi < 40.0, "{counts:?}");
+    }
+}

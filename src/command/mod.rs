@@ -18,7 +18,9 @@ use std::collections::HashMap;
 pub mod connection;
 pub mod debug;
 pub mod generic;
+pub mod getkeys;
 pub mod hash;
+pub mod meta;
 pub mod multi;
 pub mod pubsub;
 pub mod server_cmds;
@@ -109,13 +111,15 @@ pub struct CommandDef {
     pub subcommands: &'static [CommandDef],
 }
 
-/// Per-command statistics (INFO commandstats).
+/// Per-command statistics (INFO commandstats / latencystats).
 #[derive(Default, Clone, Debug)]
 pub struct CmdStats {
     pub calls: u64,
     pub usec: u64,
     pub rejected_calls: u64,
     pub failed_calls: u64,
+    /// Allocated on the first recorded call (latency-tracking yes).
+    pub latency_histogram: Option<Box<crate::server::latency::LatencyHistogram>>,
 }
 
 /// A command as the server uses it: table row + parsed flags + stats.
@@ -404,9 +408,9 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     ]),
     // --- connection (connection.rs) ---
     cmd!("ping", conn::ping_command, -1, "fast sentinel", 0, 0, 0, "@fast @connection"),
-    cmd!("echo", conn::echo_command, 2, "fast", 0, 0, 0, "@fast @connection"),
+    cmd!("echo", conn::echo_command, 2, "loading stale fast", 0, 0, 0, "@fast @connection"),
     cmd!("quit", conn::quit_command, -1, "allow_busy noscript loading stale fast no_auth", 0, 0, 0, "@fast @connection"),
-    cmd!("reset", conn::reset_command, 1, "noscript loading stale fast no_auth allow_busy sentinel", 0, 0, 0, "@fast @connection"),
+    cmd!("reset", conn::reset_command, 1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection"),
     cmd!("auth", conn::auth_command, -2, "noscript loading stale fast no_auth allow_busy sentinel", 0, 0, 0, "@fast @connection"),
     cmd!("hello", conn::hello_command, -1, "noscript loading stale fast no_auth allow_busy sentinel", 0, 0, 0, "@fast @connection"),
     cmd!("client", container_command, -2, "sentinel", 0, 0, 0, "@slow", &[
@@ -428,6 +432,7 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     cmd!("time", srv::time_command, 1, "loading stale fast", 0, 0, 0, "@fast"),
     cmd!("lastsave", srv::lastsave_command, 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous"),
     cmd!("shutdown", srv::shutdown_command, -1, "admin noscript loading stale no_multi sentinel allow_busy", 0, 0, 0, "@admin @slow @dangerous"),
+    cmd!("monitor", srv::monitor_command, 1, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("config", container_command, -2, "", 0, 0, 0, "@slow", &[
         cmd!("get", srv::config_get_command, -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
         cmd!("set", srv::config_set_command, -4, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
@@ -439,9 +444,33 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
         cmd!("count", srv::command_count_command, 2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
         cmd!("info", srv::command_info_command, -2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
         cmd!("list", srv::command_list_command, -2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
-        cmd!("getkeys", srv::command_getkeys_command, -3, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
+        cmd!("getkeys", srv::command_getkeys_command, -4, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
+        cmd!("getkeysandflags", srv::command_getkeysandflags_command, -4, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
         cmd!("docs", srv::command_docs_command, -2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
         cmd!("help", srv::command_help_command, 2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
+    ]),
+    cmd!("slowlog", container_command, -2, "", 0, 0, 0, "@slow", &[
+        cmd!("get", srv::slowlog_get_command, -2, "admin loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("len", srv::slowlog_len_command, 2, "admin loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("reset", srv::slowlog_reset_command, 2, "admin loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("help", srv::slowlog_help_command, 2, "loading stale", 0, 0, 0, "@slow"),
+    ]),
+    cmd!("latency", container_command, -2, "", 0, 0, 0, "@slow", &[
+        cmd!("doctor", srv::latency_command, 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("graph", srv::latency_command, 3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("histogram", srv::latency_command, -2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("history", srv::latency_command, 3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("latest", srv::latency_command, 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("reset", srv::latency_command, -2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("help", srv::latency_command, 2, "loading stale", 0, 0, 0, "@slow"),
+    ]),
+    cmd!("memory", container_command, -2, "", 0, 0, 0, "@slow", &[
+        cmd!("doctor", srv::memory_doctor_command, 2, "", 0, 0, 0, "@slow"),
+        cmd!("malloc-stats", srv::memory_malloc_stats_command, 2, "", 0, 0, 0, "@slow"),
+        cmd!("purge", srv::memory_purge_command, 2, "", 0, 0, 0, "@slow"),
+        cmd!("stats", srv::memory_stats_command, 2, "", 0, 0, 0, "@slow"),
+        cmd!("usage", srv::memory_usage_command, -3, "readonly", 2, 2, 1, "@read @slow"),
+        cmd!("help", srv::memory_help_command, 2, "loading stale", 0, 0, 0, "@slow"),
     ]),
     cmd!("debug", dbg::debug_command, -2, "admin noscript loading stale protected", 0, 0, 0, "@admin @slow @dangerous"),
 ];

@@ -22,8 +22,11 @@ pub mod config_apply;
 pub mod cron;
 pub mod info;
 pub mod keyspace;
+pub mod latency;
+pub mod monitor;
 pub mod multi;
 pub mod pubsub;
+pub mod slowlog;
 pub mod startup;
 
 use crate::client::{flags, Args, Client};
@@ -153,6 +156,15 @@ pub struct Server {
     pub watched: HashMap<(usize, Vec<u8>), Vec<(RawFd, bool)>>,
     pub in_exec: bool,
     pub blocking: blocking::Blocking,
+    /// LATENCY LATEST/HISTORY/DOCTOR events (server/latency.rs).
+    pub latency: latency::LatencyMonitor,
+    /// SLOWLOG entries (server/slowlog.rs).
+    pub slowlog: slowlog::Slowlog,
+    /// Argument positions of the running command to show as "(redacted)"
+    /// in SLOWLOG / MONITOR (Redis's redactClientCommandArgument). Reset by `call`.
+    pub redacted_args: Vec<usize>,
+    /// DEBUG PAUSE-CRON: skip server_cron while set.
+    pub cron_paused: bool,
 }
 
 impl Server {
@@ -208,6 +220,10 @@ impl Server {
             watched: HashMap::new(),
             in_exec: false,
             blocking: blocking::Blocking::default(),
+            latency: latency::LatencyMonitor::default(),
+            slowlog: slowlog::Slowlog::default(),
+            redacted_args: Vec::new(),
+            cron_paused: false,
             config,
         })
     }
@@ -254,7 +270,9 @@ impl Server {
                 }
             }
             if self.now_ms >= self.next_cron_ms {
-                self.server_cron();
+                if !self.cron_paused {
+                    self.server_cron();
+                }
                 self.next_cron_ms = self.now_ms + 1000 / self.hz;
             }
         }
@@ -854,6 +872,7 @@ impl Server {
         }
         self.count_error_replies(c);
         self.stats.numcommands += 1;
+        self.after_call_introspection(c, idx, args, usec);
         let forced = std::mem::take(&mut self.force_propagation);
         let prevented = std::mem::take(&mut self.prevent_propagation);
         if !prevented

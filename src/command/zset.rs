@@ -14,6 +14,9 @@
 //! for blocked clients, and the propagation rewrites of ZMPOP / BZPOP* /
 //! BZMPOP as ZPOPMIN/ZPOPMAX (with a count when one was given).
 //!
+//! ZUNION/ZINTER/ZDIFF(STORE) and ZINTERCARD also take plain sets as inputs
+//! (every member with score 1), as Redis does.
+//!
 //! Mirrors zaddGenericCommand, zremCommand, zremrangeGenericCommand,
 //! zunionInterDiffGenericCommand, zrangeGenericCommand and its result
 //! handlers, genericZpopCommand, blockingGenericZpopCommand,
@@ -25,8 +28,11 @@ use crate::error::{self, CmdResult, Error};
 use crate::server::blocking::TimeoutReply;
 use crate::server::keyspace::notify;
 use crate::server::Server;
+use crate::db::listpack::LpVal;
+use crate::types::set::{Set, SetIter};
 use crate::types::zset::{
-    score_to_scan_text, zadd, AddOutcome, Ele, LexRange, Pos, ScoreRange, ZLimits, ZSet,
+    zadd, score_to_scan_text, AddOutcome, Ele, Iter as ZIter, LexRange, Pos, ScoreRange, ZLimits,
+    ZSet,
 };
 use crate::util::glob::string_match_len;
 use crate::util::longdouble::string2ld;
@@ -920,18 +926,18 @@ fn aggregate(target: &mut f64, val: f64, aggr: Aggr) {
 
 /// One input of a set operation (zsetopsrc). Plain sets are inputs too, with
 /// score 1 for every member.
-// TODO(sets): add a `Set(&'a SetValue)` variant once the set type exists;
-// until then a non-zset input is a WRONGTYPE error (all other types are).
 #[derive(Clone, Copy)]
 enum Src<'a> {
     Missing,
     Z(&'a ZSet),
+    S(&'a Set),
 }
 
 impl<'a> Src<'a> {
     fn from_value(v: Option<&'a Value>) -> Src<'a> {
         match v {
             Some(Value::ZSet(z)) => Src::Z(z),
+            Some(Value::Set(s)) => Src::S(s),
             _ => Src::Missing,
         }
     }
@@ -940,6 +946,7 @@ impl<'a> Src<'a> {
         match self {
             Src::Missing => 0,
             Src::Z(z) => z.len(),
+            Src::S(s) => s.len(),
         }
     }
 
@@ -947,6 +954,7 @@ impl<'a> Src<'a> {
     fn same(&self, o: &Src) -> bool {
         match (self, o) {
             (Src::Z(a), Src::Z(b)) => std::ptr::eq(*a, *b),
+            (Src::S(a), Src::S(b)) => std::ptr::eq(*a, *b),
             _ => false,
         }
     }
@@ -956,23 +964,48 @@ impl<'a> Src<'a> {
         match self {
             Src::Missing => None,
             Src::Z(z) => z.score(member),
+            Src::S(s) => s.contains(member).then_some(1.0),
         }
     }
 
     /// Members with their scores; sorted sets are walked from the highest
     /// score down, as zuiInitIterator does.
-    fn iter(&self) -> impl Iterator<Item = (Ele<'a>, f64)> + 'a {
-        let it = match *self {
-            Src::Missing => None,
-            Src::Z(z) => Some(z.iter(true)),
-        };
-        it.into_iter().flatten()
+    fn iter(&self) -> SrcIter<'a> {
+        match *self {
+            Src::Missing => SrcIter::Empty,
+            Src::Z(z) => SrcIter::Z(z.iter(true)),
+            Src::S(s) => SrcIter::S(s.iter()),
+        }
+    }
+}
+
+enum SrcIter<'a> {
+    Empty,
+    Z(ZIter<'a>),
+    S(SetIter<'a>),
+}
+
+impl<'a> Iterator for SrcIter<'a> {
+    type Item = (Ele<'a>, f64);
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            SrcIter::Empty => None,
+            SrcIter::Z(it) => it.next(),
+            SrcIter::S(it) => it.next().map(|v| {
+                let e = match v {
+                    LpVal::Int(n) => Ele::Int(n),
+                    LpVal::Str(s) => Ele::Str(s),
+                };
+                (e, 1.0)
+            }),
+        }
     }
 }
 
 /// Is `v` a valid input type for a set operation (zset or set)?
 fn is_setop_input(v: &Value) -> bool {
-    matches!(v, Value::ZSet(_))
+    matches!(v, Value::ZSet(_) | Value::Set(_))
 }
 
 /// Sort a result as the skiplist orders it: score, then member bytes.

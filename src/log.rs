@@ -28,7 +28,7 @@ struct LogState {
 }
 
 thread_local! {
-    static STATE: RefCell<LogState> = RefCell::new(LogState { file: None, min_level: Level::Notice, role: b'M', pid: 0 });
+    static STATE: RefCell<LogState> = const { RefCell::new(LogState { file: None, min_level: Level::Notice, role: b'M', pid: 0 }) };
 }
 
 /// Configure the logger: `logfile` ("" = stdout) and minimum level.

@@ -23,15 +23,15 @@
 //! zmpopGenericCommand, zrandmemberWithCountCommand, scanGenericCommand.
 use crate::client::{flags, Args, Client, OwnedArgs};
 use crate::command::generic::parse_scan_cursor;
+use crate::db::listpack::LpVal;
 use crate::db::{Obj, Value};
 use crate::error::{self, CmdResult, Error};
 use crate::server::blocking::TimeoutReply;
 use crate::server::keyspace::notify;
 use crate::server::Server;
-use crate::db::listpack::LpVal;
 use crate::types::set::{Set, SetIter};
 use crate::types::zset::{
-    zadd, score_to_scan_text, AddOutcome, Ele, Iter as ZIter, LexRange, Pos, ScoreRange, ZLimits,
+    score_to_scan_text, zadd, AddOutcome, Ele, Iter as ZIter, LexRange, Pos, ScoreRange, ZLimits,
     ZSet,
 };
 use crate::util::glob::string_match_len;

@@ -211,7 +211,7 @@ impl<V> Dict<V> {
     }
 
     fn find(&self, key: &[u8]) -> Option<&Node<V>> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         let h = self.hash(key);
@@ -235,7 +235,7 @@ impl<V> Dict<V> {
     }
 
     fn find_mut(&mut self, key: &[u8]) -> Option<&mut Node<V>> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         self.rehash_step();
@@ -314,7 +314,7 @@ impl<V> Dict<V> {
 
     /// Remove a key, returning its owned key and value.
     pub fn remove(&mut self, key: &[u8]) -> Option<(Box<[u8]>, V)> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         self.rehash_step();
@@ -363,7 +363,7 @@ impl<V> Dict<V> {
     /// One SCAN step: calls `f` for every element of the bucket(s) the cursor
     /// designates and returns the next cursor (0 = done).
     pub fn scan<F: FnMut(&[u8], &V)>(&self, cursor: u64, mut f: F) -> u64 {
-        if self.len() == 0 {
+        if self.is_empty() {
             return 0;
         }
         let mut v = cursor;
@@ -405,7 +405,7 @@ impl<V> Dict<V> {
 
     /// A random element, or None when empty (Redis's dictGetRandomKey).
     pub fn random_entry(&self, rng: &mut crate::util::rand::Rng) -> Option<(&[u8], &V)> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         // Pick a non-empty bucket uniformly among the live buckets of both

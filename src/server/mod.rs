@@ -415,7 +415,7 @@ impl Server {
             }
         }
         // maxclients: reply and close (Redis writes the error synchronously).
-        if self.nclients >= self.config.maxclients.max(0) as usize {
+        if self.nclients >= self.config.maxclients as usize {
             let _ = sys::write(fd, b"-ERR max number of clients reached\r\n");
             self.stats.rejected_conn += 1;
             sys::close(fd);
@@ -587,7 +587,7 @@ impl Server {
         if c.querybuf.len() > c.querybuf_peak {
             c.querybuf_peak = c.querybuf.len();
         }
-        let limit = self.config.client_query_buffer_limit.max(0) as usize;
+        let limit = self.config.client_query_buffer_limit as usize;
         if !c.has(flags::MASTER) && c.querybuf.len() > limit {
             let info = self.client_info_string(&c);
             let head: String =

@@ -90,7 +90,7 @@ pub fn get_nofile_limit() -> io::Result<(u64, u64)> {
     };
     // SAFETY: rl is a live rlimit.
     syscall!(getrlimit(libc::RLIMIT_NOFILE, &mut rl))?;
-    Ok((rl.rlim_cur as u64, rl.rlim_max as u64))
+    Ok((rl.rlim_cur, rl.rlim_max))
 }
 
 pub fn set_nofile_limit(soft: u64, hard: u64) -> io::Result<()> {

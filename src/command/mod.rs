@@ -18,6 +18,7 @@ use std::collections::HashMap;
 pub mod bitops;
 pub mod connection;
 pub mod debug;
+pub mod dump;
 pub mod generic;
 pub mod getkeys;
 pub mod hash;
@@ -368,6 +369,10 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     cmd!("rename", gen::rename_command, 3, "write", 1, 2, 1, "@keyspace @write @slow"),
     cmd!("renamenx", gen::renamenx_command, 3, "write fast", 1, 2, 1, "@keyspace @write @fast"),
     cmd!("move", gen::move_command, 3, "write fast", 1, 1, 1, "@keyspace @write @fast"),
+    cmd!("dump", dump::dump_command, 2, "readonly", 1, 1, 1, "@keyspace @read @slow"),
+    cmd!("restore", dump::restore_command, -4, "write denyoom", 1, 1, 1, "@keyspace @write @slow @dangerous"),
+    cmd!("restore-asking", dump::restore_command, -4, "write denyoom asking", 1, 1, 1, "@keyspace @write @slow @dangerous"),
+    cmd!("migrate", dump::migrate_command, -6, "write movablekeys", 3, 3, 1, "@keyspace @write @slow @dangerous"),
     cmd!("copy", gen::copy_command, -3, "write denyoom", 1, 2, 1, "@keyspace @write @slow"),
     cmd!("dbsize", gen::dbsize_command, 1, "readonly fast", 0, 0, 0, "@keyspace @read @fast"),
     cmd!("select", gen::select_command, 2, "loading stale fast", 0, 0, 0, "@fast @connection"),

@@ -421,6 +421,7 @@ pub fn check_children_done(srv: &mut Server) {
 pub fn rdb_cron(srv: &mut Server) {
     let now_ms = crate::server::now_ms();
     let now_s = now_ms / 1000;
+    crate::command::dump::migrate_close_timedout_sockets(srv);
     if srv.rdb_state.has_active_child() {
         if now_ms - srv.rdb_state.last_child_info_ms >= 1000 {
             receive_child_info(&mut srv.rdb_state);

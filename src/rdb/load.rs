@@ -65,7 +65,7 @@ pub enum LoadFailure {
 }
 
 /// The LRU/LFU field of a freshly created object (createObject).
-fn initial_lru(policy: MaxmemoryPolicy, lru_clock: u32, now_ms: i64) -> u32 {
+pub(crate) fn initial_lru(policy: MaxmemoryPolicy, lru_clock: u32, now_ms: i64) -> u32 {
     if matches!(
         policy,
         MaxmemoryPolicy::VolatileLfu | MaxmemoryPolicy::AllkeysLfu
@@ -78,7 +78,7 @@ fn initial_lru(policy: MaxmemoryPolicy, lru_clock: u32, now_ms: i64) -> u32 {
 }
 
 /// objectSetLRUOrLFU with the IDLE (seconds) / FREQ opcodes.
-fn set_lru_or_lfu(
+pub(crate) fn set_lru_or_lfu(
     obj: &mut Obj,
     policy: MaxmemoryPolicy,
     lfu_freq: Option<u8>,
@@ -413,7 +413,9 @@ pub fn rdb_load(
     let env = LoadEnv {
         ctx: LoadCtx {
             config: &cfg,
-            deep_sanitize: false,
+            // sanitize-dump-payload yes validates loaded files deeply too
+            // ("clients" only RESTOREs), as rdbLoadObject.
+            deep_sanitize: cfg.sanitize_dump_payload == crate::config::SanitizeDumpPayload::Yes,
         },
         policy: cfg.maxmemory_policy,
         now_ms,

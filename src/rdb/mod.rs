@@ -191,6 +191,9 @@ pub struct RdbState {
     // --- cron bookkeeping ---
     /// Last unix ms the parent drained the child info pipe.
     pub last_child_info_ms: i64,
+    // --- DUMP / RESTORE / MIGRATE ---
+    /// MIGRATE's cached target connections (server.migrate_cached_sockets).
+    pub migrate_cache: crate::command::dump::MigrateCache,
 }
 
 impl Default for RdbState {
@@ -227,6 +230,7 @@ impl Default for RdbState {
             rdb_last_load_keys_expired: 0,
             rdb_last_load_keys_loaded: 0,
             last_child_info_ms: 0,
+            migrate_cache: Default::default(),
         }
     }
 }

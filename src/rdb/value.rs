@@ -17,7 +17,14 @@ use super::decode::{RdbReader, RdbResult};
 use super::encode::RdbWriter;
 use super::*;
 use crate::config::Config;
+use crate::db::intset::IntSet;
+use crate::db::listpack::{FieldSet, Listpack, LpVal};
 use crate::db::object::Value;
+use crate::db::{ziplist, zipmap};
+use crate::types::hash::{Hash, HashLimits};
+use crate::types::set::Set;
+use crate::types::zset::{ZLimits, ZSet, ZSetLoader};
+use crate::util::num::string2ll;
 use std::io;
 
 /// What `load_value` needs besides the bytes: configuration (encoding
@@ -137,6 +144,15 @@ pub fn load_value(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<O
         | RDB_TYPE_LIST_ZIPLIST
         | RDB_TYPE_LIST_QUICKLIST
         | RDB_TYPE_LIST_QUICKLIST_2 => load_list(rd, rdbtype, ctx),
+        RDB_TYPE_SET => load_set(rd, ctx),
+        RDB_TYPE_SET_INTSET => load_set_intset(rd, ctx),
+        RDB_TYPE_HASH => load_hash(rd, ctx),
+        RDB_TYPE_HASH_ZIPMAP => load_hash_zipmap(rd, ctx),
+        RDB_TYPE_HASH_ZIPLIST => load_hash_ziplist(rd, ctx),
+        RDB_TYPE_HASH_LISTPACK => load_hash_listpack(rd, ctx),
+        RDB_TYPE_ZSET | RDB_TYPE_ZSET_2 => load_zset(rd, rdbtype, ctx),
+        RDB_TYPE_ZSET_ZIPLIST => load_zset_ziplist(rd, ctx),
+        RDB_TYPE_ZSET_LISTPACK => load_zset_listpack(rd, ctx),
         t if is_object_type(t) => Err(rd.corrupt(format!(
             "RDB type {} ({}) is not supported by this server yet",
             t,
@@ -155,6 +171,16 @@ pub fn can_load_type(rdbtype: u8) -> bool {
             | RDB_TYPE_LIST_ZIPLIST
             | RDB_TYPE_LIST_QUICKLIST
             | RDB_TYPE_LIST_QUICKLIST_2
+            | RDB_TYPE_SET
+            | RDB_TYPE_SET_INTSET
+            | RDB_TYPE_HASH
+            | RDB_TYPE_HASH_ZIPMAP
+            | RDB_TYPE_HASH_ZIPLIST
+            | RDB_TYPE_HASH_LISTPACK
+            | RDB_TYPE_ZSET
+            | RDB_TYPE_ZSET_2
+            | RDB_TYPE_ZSET_ZIPLIST
+            | RDB_TYPE_ZSET_LISTPACK
     )
 }
 
@@ -222,6 +248,276 @@ fn load_list(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option
         return Ok(None);
     }
     Ok(Some(Value::List(Box::new(l))))
+}
+
+/// serverLogHexDump: `descr (hexdump of N bytes):` then the bytes as hex,
+/// 64 digits a line, as Redis logs a corrupt blob before giving up on it.
+fn log_hex_dump(descr: &str, blob: &[u8]) {
+    if !crate::log::enabled(crate::log::Level::Warning) {
+        return;
+    }
+    crate::server_log!(Warning, "{} (hexdump of {} bytes):", descr, blob.len());
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(blob.len() * 2 + 1);
+    for b in blob {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+    for chunk in out.as_bytes().chunks(64) {
+        crate::log::raw(std::str::from_utf8(chunk).unwrap_or(""));
+    }
+    crate::log::raw("\n");
+}
+
+/// True when the even entries (fields / members) of a listpack repeat.
+/// Used before converting a listpack that only got the shallow check
+/// (sanitize-dump-payload no): where Redis would panic or assert while
+/// converting (hashTypeConvertListpack, zsetConvert), we refuse the payload.
+fn listpack_has_dup_fields(lp: &Listpack) -> bool {
+    let mut seen = FieldSet::with_capacity(lp.len() / 2);
+    let mut even = true;
+    for v in lp.iter() {
+        if even && !seen.insert(v) {
+            return true;
+        }
+        even = !even;
+    }
+    false
+}
+
+/// rdbLoadObject for RDB_TYPE_SET: an intset while every member is an
+/// integer and the count fits set-max-intset-entries (capped at 2^30),
+/// otherwise a hashtable; duplicates are corruption.
+fn load_set(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    let len = rd.load_count(1)?;
+    if len == 0 {
+        return Ok(None);
+    }
+    let max = ctx.config.set_max_intset_entries.min(1 << 30);
+    let mut set = if len > max {
+        Set::new_table()
+    } else {
+        Set::new_intset()
+    };
+    let mut buf = Vec::new();
+    for _ in 0..len {
+        buf.clear();
+        rd.load_string_into(&mut buf)?;
+        if set.intset().is_some() && string2ll(&buf).is_none() {
+            set.convert_to_table();
+        }
+        if !set.insert_loaded(&buf) {
+            return Err(rd.corrupt("Duplicate set members detected"));
+        }
+    }
+    Ok(Some(Value::Set(Box::new(set))))
+}
+
+/// RDB_TYPE_SET_INTSET: the intset blob adopted as is (validated, deeply
+/// when sanitizing), converted when longer than set-max-intset-entries.
+fn load_set_intset(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    let blob = rd.load_string()?;
+    if !IntSet::validate(&blob, ctx.deep_sanitize) {
+        return Err(rd.corrupt("Intset integrity check failed."));
+    }
+    let is = IntSet::from_bytes(blob).ok_or_else(|| rd.corrupt("Intset integrity check failed."))?;
+    if is.len() as u64 > ctx.config.set_max_intset_entries {
+        if !ctx.deep_sanitize && !IntSet::validate(is.as_bytes(), true) {
+            // setTypeConvert would assert on a duplicate member.
+            let mut seen = std::collections::HashSet::with_capacity(is.len().min(4096));
+            if !is.iter().all(|v| seen.insert(v)) {
+                log_hex_dump("intset with dup elements dump", is.as_bytes());
+                return Err(rd.corrupt("Intset integrity check failed."));
+            }
+        }
+        let mut set = Set::from_intset(is);
+        set.convert_to_table();
+        return Ok(Some(Value::Set(Box::new(set))));
+    }
+    Ok(Some(Value::Set(Box::new(Set::from_intset(is)))))
+}
+
+/// rdbLoadObject for RDB_TYPE_HASH: pairs go into a listpack until the
+/// count, a field / value length or the listpack size says hashtable
+/// (converted on the spot, as Redis), then into the table.
+fn load_hash(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    let mut len = rd.load_count(2)?;
+    if len == 0 {
+        return Ok(None);
+    }
+    let limits = HashLimits::from_config(ctx.config);
+    let mut h = if len > limits.max_entries {
+        Hash::new_table()
+    } else {
+        Hash::new()
+    };
+    let (mut field, mut value) = (Vec::new(), Vec::new());
+    while len > 0 {
+        len -= 1;
+        field.clear();
+        value.clear();
+        rd.load_string_into(&mut field)?;
+        rd.load_string_into(&mut value)?;
+        if let Some(lp) = h.listpack() {
+            if field.len() as u64 > limits.max_value
+                || value.len() as u64 > limits.max_value
+                || !lp.safe_to_add(field.len() + value.len())
+            {
+                h.convert_to_table();
+                if !h.insert_loaded(&field, &value) {
+                    return Err(rd.corrupt("Duplicate hash fields detected"));
+                }
+                continue;
+            }
+            if !h.insert_loaded(&field, &value) {
+                return Err(rd.corrupt("Hash with dup elements"));
+            }
+        } else if !h.insert_loaded(&field, &value) {
+            return Err(rd.corrupt("Duplicate hash fields detected"));
+        }
+    }
+    Ok(Some(Value::Hash(Box::new(h))))
+}
+
+/// RDB_TYPE_HASH_ZIPMAP (Redis 2.x): always deep-validated, converted to a
+/// listpack (then to a table past the configured limits).
+fn load_hash_zipmap(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    let blob = rd.load_string()?;
+    if !zipmap::validate(&blob, true) {
+        return Err(rd.corrupt("Zipmap integrity check failed."));
+    }
+    let mut lp = Listpack::new();
+    let mut fields = FieldSet::with_capacity(zipmap::len(&blob));
+    let mut maxlen = 0usize;
+    for (f, v) in zipmap::iter(&blob) {
+        maxlen = maxlen.max(f.len()).max(v.len());
+        if !fields.insert(LpVal::Str(f)) || !lp.safe_to_add(f.len() + v.len()) {
+            return Err(rd.corrupt(format!(
+                "Hash zipmap with dup elements, or big length ({})",
+                f.len()
+            )));
+        }
+        if !lp.append(f) || !lp.append(v) {
+            return Err(rd.corrupt("Zipmap integrity check failed."));
+        }
+    }
+    let limits = HashLimits::from_config(ctx.config);
+    let mut h = Hash::from_listpack(lp);
+    if h.len() as u64 > limits.max_entries || maxlen as u64 > limits.max_value {
+        h.convert_to_table();
+    }
+    Ok(Some(Value::Hash(Box::new(h))))
+}
+
+/// RDB_TYPE_HASH_ZIPLIST (RDB ≤ 9): deep-validated and converted to a
+/// listpack with duplicate detection; a table past hash-max-listpack-entries.
+fn load_hash_ziplist(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    let blob = rd.load_string()?;
+    let lp = ziplist::pairs_to_listpack(&blob)
+        .ok_or_else(|| rd.corrupt("Hash ziplist integrity check failed."))?;
+    let mut h = Hash::from_listpack(lp);
+    if h.is_empty() {
+        return Ok(None);
+    }
+    if h.len() as u64 > ctx.config.hash_max_listpack_entries {
+        h.convert_to_table();
+    }
+    Ok(Some(Value::Hash(Box::new(h))))
+}
+
+/// RDB_TYPE_HASH_LISTPACK: the blob adopted as is after validation
+/// (deep: every entry, even count, no duplicate field), a table past
+/// hash-max-listpack-entries.
+fn load_hash_listpack(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    let blob = rd.load_string()?;
+    if !Listpack::validate_pairs_no_dups(&blob, ctx.deep_sanitize) {
+        return Err(rd.corrupt("Hash listpack integrity check failed."));
+    }
+    let lp = Listpack::from_bytes(blob)
+        .ok_or_else(|| rd.corrupt("Hash listpack integrity check failed."))?;
+    if lp.len() / 2 == 0 {
+        return Ok(None);
+    }
+    if lp.len() as u64 / 2 > ctx.config.hash_max_listpack_entries {
+        if !ctx.deep_sanitize && listpack_has_dup_fields(&lp) {
+            // Redis: hashTypeConvertListpack logs this dump and panics.
+            log_hex_dump("listpack with dup elements dump", lp.as_bytes());
+            return Err(rd.corrupt("Hash listpack integrity check failed."));
+        }
+        let mut h = Hash::from_listpack(lp);
+        h.convert_to_table();
+        return Ok(Some(Value::Hash(Box::new(h))));
+    }
+    Ok(Some(Value::Hash(Box::new(Hash::from_listpack(lp)))))
+}
+
+fn zlimits(cfg: &Config) -> ZLimits {
+    ZLimits {
+        max_entries: cfg.zset_max_listpack_entries,
+        max_value: cfg.zset_max_listpack_value,
+    }
+}
+
+/// rdbLoadObject for RDB_TYPE_ZSET (text scores) and RDB_TYPE_ZSET_2
+/// (binary scores): members in any order into a skiplist, converted to a
+/// listpack afterwards when small enough.
+fn load_zset(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    let len = rd.load_count(if rdbtype == RDB_TYPE_ZSET_2 { 9 } else { 2 })?;
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut loader = ZSetLoader::new();
+    let mut ele = Vec::new();
+    for _ in 0..len {
+        ele.clear();
+        rd.load_string_into(&mut ele)?;
+        let score = if rdbtype == RDB_TYPE_ZSET_2 {
+            rd.load_binary_double()?
+        } else {
+            rd.load_double_value()?
+        };
+        loader.add(&ele, score).map_err(|e| rd.corrupt(e))?;
+    }
+    Ok(Some(Value::ZSet(Box::new(loader.finish(&zlimits(ctx.config))))))
+}
+
+/// RDB_TYPE_ZSET_ZIPLIST (RDB ≤ 9): deep-validated, converted to a listpack
+/// with duplicate detection; a skiplist past zset-max-listpack-entries.
+fn load_zset_ziplist(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    let blob = rd.load_string()?;
+    let lp = ziplist::pairs_to_listpack(&blob)
+        .ok_or_else(|| rd.corrupt("Zset ziplist integrity check failed."))?;
+    if lp.len() / 2 == 0 {
+        return Ok(None);
+    }
+    Ok(Some(Value::ZSet(Box::new(ZSet::from_listpack(
+        lp,
+        &zlimits(ctx.config),
+    )))))
+}
+
+/// RDB_TYPE_ZSET_LISTPACK: the blob adopted as is after validation, a
+/// skiplist past zset-max-listpack-entries.
+fn load_zset_listpack(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    let blob = rd.load_string()?;
+    if !Listpack::validate_pairs_no_dups(&blob, ctx.deep_sanitize) {
+        return Err(rd.corrupt("Zset listpack integrity check failed."));
+    }
+    let lp = Listpack::from_bytes(blob)
+        .ok_or_else(|| rd.corrupt("Zset listpack integrity check failed."))?;
+    if lp.len() / 2 == 0 {
+        return Ok(None);
+    }
+    let lim = zlimits(ctx.config);
+    if lp.len() as u64 / 2 > lim.max_entries
+        && !ctx.deep_sanitize
+        && listpack_has_dup_fields(&lp)
+    {
+        // Redis: zsetConvert asserts on the duplicate member.
+        log_hex_dump("zset listpack with dup elements dump", lp.as_bytes());
+        return Err(rd.corrupt("Zset listpack integrity check failed."));
+    }
+    Ok(Some(Value::ZSet(Box::new(ZSet::from_listpack(lp, &lim)))))
 }
 
 /// Walk over one value of type `rdbtype` checking only its framing

@@ -137,6 +137,9 @@ pub fn load_value(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<O
         | RDB_TYPE_LIST_ZIPLIST
         | RDB_TYPE_LIST_QUICKLIST
         | RDB_TYPE_LIST_QUICKLIST_2 => load_list(rd, rdbtype, ctx),
+        RDB_TYPE_HASH | RDB_TYPE_HASH_LISTPACK => load_hash(rd, rdbtype, ctx),
+        RDB_TYPE_SET | RDB_TYPE_SET_INTSET => load_set(rd, rdbtype, ctx),
+        RDB_TYPE_ZSET | RDB_TYPE_ZSET_2 | RDB_TYPE_ZSET_LISTPACK => load_zset(rd, rdbtype, ctx),
         t if is_object_type(t) => Err(rd.corrupt(format!(
             "RDB type {} ({}) is not supported by this server yet",
             t,
@@ -151,6 +154,13 @@ pub fn can_load_type(rdbtype: u8) -> bool {
     matches!(
         rdbtype,
         RDB_TYPE_STRING
+            | RDB_TYPE_HASH
+            | RDB_TYPE_HASH_LISTPACK
+            | RDB_TYPE_SET
+            | RDB_TYPE_SET_INTSET
+            | RDB_TYPE_ZSET
+            | RDB_TYPE_ZSET_2
+            | RDB_TYPE_ZSET_LISTPACK
             | RDB_TYPE_LIST
             | RDB_TYPE_LIST_ZIPLIST
             | RDB_TYPE_LIST_QUICKLIST
@@ -177,6 +187,113 @@ fn save_list(w: &mut RdbWriter, l: &crate::types::list::List) -> io::Result<()> 
 /// (one ziplist), RDB_TYPE_LIST_QUICKLIST (ziplist nodes) and
 /// RDB_TYPE_LIST_QUICKLIST_2 (container + listpack/plain nodes). The list
 /// takes the configured fill / compress depth, as Redis does on load.
+/// Hashes: RDB_TYPE_HASH_LISTPACK (validated blob, converted to a
+/// hashtable when over hash-max-listpack-entries) and RDB_TYPE_HASH pairs.
+fn load_hash(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    use crate::db::listpack::Listpack;
+    use crate::types::hash::Hash;
+    if rdbtype == RDB_TYPE_HASH_LISTPACK {
+        let blob = rd.load_string()?;
+        if !Listpack::validate_pairs_no_dups(&blob, ctx.deep_sanitize) {
+            return Err(rd.corrupt("Hash listpack integrity check failed."));
+        }
+        let lp = Listpack::from_bytes(blob).ok_or_else(|| rd.corrupt("Hash listpack integrity check failed."))?;
+        if lp.is_empty() {
+            return Ok(None);
+        }
+        let mut h = Hash::from_listpack(lp);
+        if h.len() as u64 > ctx.config.hash_max_listpack_entries {
+            h.convert_to_table();
+        }
+        return Ok(Some(Value::Hash(Box::new(h))));
+    }
+    let n = rd.load_count(2)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let mut h = Hash::new_table();
+    let (mut f, mut v) = (Vec::new(), Vec::new());
+    for _ in 0..n {
+        f.clear();
+        v.clear();
+        rd.load_string_into(&mut f)?;
+        rd.load_string_into(&mut v)?;
+        if !h.insert_loaded(&f, &v) {
+            return Err(rd.corrupt("Duplicate hash fields detected"));
+        }
+    }
+    Ok(Some(Value::Hash(Box::new(h))))
+}
+
+/// Sets: RDB_TYPE_SET_INTSET (validated blob) and RDB_TYPE_SET members.
+fn load_set(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    use crate::db::intset::IntSet;
+    use crate::types::set::Set;
+    if rdbtype == RDB_TYPE_SET_INTSET {
+        let blob = rd.load_string()?;
+        if !IntSet::validate(&blob, ctx.deep_sanitize) {
+            return Err(rd.corrupt("Intset integrity check failed."));
+        }
+        let is = IntSet::from_bytes(blob).ok_or_else(|| rd.corrupt("Intset integrity check failed."))?;
+        if is.is_empty() {
+            return Ok(None);
+        }
+        let mut s = Set::from_intset(is);
+        if s.len() as u64 > ctx.config.set_max_intset_entries {
+            s.convert_to_table();
+        }
+        return Ok(Some(Value::Set(Box::new(s))));
+    }
+    let n = rd.load_count(1)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let mut s = Set::new_table();
+    let mut m = Vec::new();
+    for _ in 0..n {
+        m.clear();
+        rd.load_string_into(&mut m)?;
+        if !s.insert_loaded(&m) {
+            return Err(rd.corrupt("Duplicate set members detected"));
+        }
+    }
+    Ok(Some(Value::Set(Box::new(s))))
+}
+
+/// Sorted sets: RDB_TYPE_ZSET_LISTPACK, and ZSET/ZSET_2 member/score pairs.
+fn load_zset(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
+    use crate::db::listpack::Listpack;
+    use crate::types::zset::{ZLimits, ZSet, ZSetLoader};
+    let lim = ZLimits {
+        max_entries: ctx.config.zset_max_listpack_entries,
+        max_value: ctx.config.zset_max_listpack_value,
+    };
+    if rdbtype == RDB_TYPE_ZSET_LISTPACK {
+        let blob = rd.load_string()?;
+        if !Listpack::validate_pairs_no_dups(&blob, ctx.deep_sanitize) {
+            return Err(rd.corrupt("Zset listpack integrity check failed."));
+        }
+        let lp = Listpack::from_bytes(blob).ok_or_else(|| rd.corrupt("Zset listpack integrity check failed."))?;
+        if lp.is_empty() {
+            return Ok(None);
+        }
+        return Ok(Some(Value::ZSet(Box::new(ZSet::from_listpack(lp, &lim)))));
+    }
+    let n = rd.load_count(2)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let mut loader = ZSetLoader::new();
+    let mut m = Vec::new();
+    for _ in 0..n {
+        m.clear();
+        rd.load_string_into(&mut m)?;
+        let score = if rdbtype == RDB_TYPE_ZSET_2 { rd.load_binary_double()? } else { rd.load_double_value()? };
+        loader.add(&m, score).map_err(|e| rd.corrupt(e))?;
+    }
+    Ok(Some(Value::ZSet(Box::new(loader.finish(&lim)))))
+}
+
 fn load_list(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
     use crate::types::list::List;
     let mut l = List::new(

@@ -197,7 +197,8 @@ fn load_hash(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option
         if !Listpack::validate_pairs_no_dups(&blob, ctx.deep_sanitize) {
             return Err(rd.corrupt("Hash listpack integrity check failed."));
         }
-        let lp = Listpack::from_bytes(blob).ok_or_else(|| rd.corrupt("Hash listpack integrity check failed."))?;
+        let lp = Listpack::from_bytes(blob)
+            .ok_or_else(|| rd.corrupt("Hash listpack integrity check failed."))?;
         if lp.is_empty() {
             return Ok(None);
         }
@@ -234,7 +235,8 @@ fn load_set(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option<
         if !IntSet::validate(&blob, ctx.deep_sanitize) {
             return Err(rd.corrupt("Intset integrity check failed."));
         }
-        let is = IntSet::from_bytes(blob).ok_or_else(|| rd.corrupt("Intset integrity check failed."))?;
+        let is =
+            IntSet::from_bytes(blob).ok_or_else(|| rd.corrupt("Intset integrity check failed."))?;
         if is.is_empty() {
             return Ok(None);
         }
@@ -273,7 +275,8 @@ fn load_zset(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option
         if !Listpack::validate_pairs_no_dups(&blob, ctx.deep_sanitize) {
             return Err(rd.corrupt("Zset listpack integrity check failed."));
         }
-        let lp = Listpack::from_bytes(blob).ok_or_else(|| rd.corrupt("Zset listpack integrity check failed."))?;
+        let lp = Listpack::from_bytes(blob)
+            .ok_or_else(|| rd.corrupt("Zset listpack integrity check failed."))?;
         if lp.is_empty() {
             return Ok(None);
         }
@@ -288,7 +291,11 @@ fn load_zset(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option
     for _ in 0..n {
         m.clear();
         rd.load_string_into(&mut m)?;
-        let score = if rdbtype == RDB_TYPE_ZSET_2 { rd.load_binary_double()? } else { rd.load_double_value()? };
+        let score = if rdbtype == RDB_TYPE_ZSET_2 {
+            rd.load_binary_double()?
+        } else {
+            rd.load_double_value()?
+        };
         loader.add(&m, score).map_err(|e| rd.corrupt(e))?;
     }
     Ok(Some(Value::ZSet(Box::new(loader.finish(&lim)))))

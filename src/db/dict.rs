@@ -330,7 +330,7 @@ impl<V> Dict<V> {
                 match link {
                     None => break,
                     Some(n) if &*n.key == key => {
-                        let mut node = link.take().expect("matched Some above");
+                        let mut node = link.take().expect("matched Some above"); // ok: the arm matched Some
                         *link = node.next.take();
                         self.ht[t].used -= 1;
                         let Node { key, val, .. } = *node;

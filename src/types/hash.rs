@@ -670,11 +670,14 @@ mod tests {
             *counts.entry(s(f)).or_insert(0usize) += 1;
         }
         assert_eq!(counts.len(), 10);
-        // chi-square, df = 9: 40 means p = 0.00001
+        // Picking a bucket, then an element of its chain, is not exactly
+        // uniform (like Redis's dictGetRandomKey) and the hash seed is random
+        // per run, so allow some bias but catch a broken picker (chi-square,
+        // df = 9: a stuck picker scores in the thousands).
         let chi: f64 = counts
             .values()
             .map(|&c| (c as f64 - 1000.0).powi(2) / 1000.0)
             .sum();
-        assert!(chi < 40.0, "{counts:?}");
+        assert!(chi < 150.0, "{counts:?}");
     }
 }

@@ -320,7 +320,8 @@ fn load_set_intset(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>
     if !IntSet::validate(&blob, ctx.deep_sanitize) {
         return Err(rd.corrupt("Intset integrity check failed."));
     }
-    let is = IntSet::from_bytes(blob).ok_or_else(|| rd.corrupt("Intset integrity check failed."))?;
+    let is =
+        IntSet::from_bytes(blob).ok_or_else(|| rd.corrupt("Intset integrity check failed."))?;
     if is.len() as u64 > ctx.config.set_max_intset_entries {
         if !ctx.deep_sanitize && !IntSet::validate(is.as_bytes(), true) {
             // setTypeConvert would assert on a duplicate member.
@@ -478,7 +479,9 @@ fn load_zset(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option
         };
         loader.add(&ele, score).map_err(|e| rd.corrupt(e))?;
     }
-    Ok(Some(Value::ZSet(Box::new(loader.finish(&zlimits(ctx.config))))))
+    Ok(Some(Value::ZSet(Box::new(
+        loader.finish(&zlimits(ctx.config)),
+    ))))
 }
 
 /// RDB_TYPE_ZSET_ZIPLIST (RDB ≤ 9): deep-validated, converted to a listpack
@@ -509,10 +512,7 @@ fn load_zset_listpack(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Val
         return Ok(None);
     }
     let lim = zlimits(ctx.config);
-    if lp.len() as u64 / 2 > lim.max_entries
-        && !ctx.deep_sanitize
-        && listpack_has_dup_fields(&lp)
-    {
+    if lp.len() as u64 / 2 > lim.max_entries && !ctx.deep_sanitize && listpack_has_dup_fields(&lp) {
         // Redis: zsetConvert asserts on the duplicate member.
         log_hex_dump("zset listpack with dup elements dump", lp.as_bytes());
         return Err(rd.corrupt("Zset listpack integrity check failed."));
@@ -838,5 +838,448 @@ mod tests {
         // A huge count is a short read, not an allocation.
         let mut r = RdbReader::from_slice(&[0x80, 0xff, 0xff, 0xff, 0xff, 0], false);
         assert!(skip_value(&mut r, RDB_TYPE_SET).unwrap_err().short_read);
+    }
+
+    // --- sets, hashes, sorted sets -----------------------------------------
+
+    fn small_cfg() -> Config {
+        Config {
+            hash_max_listpack_entries: 4,
+            hash_max_listpack_value: 8,
+            set_max_intset_entries: 4,
+            zset_max_listpack_entries: 4,
+            zset_max_listpack_value: 8,
+            ..Config::default()
+        }
+    }
+
+    fn load_bytes(cfg: &Config, t: u8, b: &[u8], deep: bool) -> RdbResult<Option<Value>> {
+        let ctx = LoadCtx {
+            config: cfg,
+            deep_sanitize: deep,
+        };
+        let mut r = RdbReader::from_slice(b, false);
+        let v = load_value(&mut r, t, &ctx);
+        if v.is_ok() {
+            assert_eq!(r.remaining(), Some(0), "type {} left bytes", t);
+        }
+        v
+    }
+
+    fn reason(r: RdbResult<Option<Value>>) -> String {
+        match r {
+            Err(e) => e.reason,
+            Ok(_) => "loaded".into(),
+        }
+    }
+
+    /// A payload of strings (length-prefixed), optionally with binary
+    /// doubles after every other one.
+    fn strings(items: &[&[u8]]) -> Vec<u8> {
+        let mut w = RdbWriter::new_memory(false, false);
+        w.save_len(items.len() as u64).unwrap();
+        for i in items {
+            w.save_raw_string(i).unwrap();
+        }
+        w.into_bytes()
+    }
+
+    fn blob(b: &[u8]) -> Vec<u8> {
+        let mut w = RdbWriter::new_memory(false, false);
+        w.save_raw_string(b).unwrap();
+        w.into_bytes()
+    }
+
+    /// A ziplist of short strings (as Redis ≤ 6.2 wrote them).
+    fn ziplist(items: &[&[u8]]) -> Vec<u8> {
+        let mut entries = Vec::new();
+        let mut prev = 0usize;
+        let mut tail = 10;
+        for it in items {
+            assert!(it.len() < 64);
+            tail = 10 + entries.len();
+            let start = entries.len();
+            entries.push(prev as u8);
+            entries.push(it.len() as u8);
+            entries.extend_from_slice(it);
+            prev = entries.len() - start;
+        }
+        let total = 10 + entries.len() + 1;
+        let mut z = Vec::new();
+        z.extend_from_slice(&(total as u32).to_le_bytes());
+        z.extend_from_slice(&(tail as u32).to_le_bytes());
+        z.extend_from_slice(&(items.len() as u16).to_le_bytes());
+        z.extend_from_slice(&entries);
+        z.push(0xff);
+        z
+    }
+
+    fn zipmap(pairs: &[(&[u8], &[u8])]) -> Vec<u8> {
+        let mut z = vec![pairs.len() as u8];
+        for (k, v) in pairs {
+            z.push(k.len() as u8);
+            z.extend_from_slice(k);
+            z.push(v.len() as u8);
+            z.push(0);
+            z.extend_from_slice(v);
+        }
+        z.push(0xff);
+        z
+    }
+
+    fn round_trip(cfg: &Config, v: &Value) -> Value {
+        let t = value_rdb_type(v).unwrap();
+        let mut w = RdbWriter::new_memory(true, false);
+        save_value(&mut w, v).unwrap();
+        let b = w.into_bytes();
+        let mut r = RdbReader::from_slice(&b, false);
+        skip_value(&mut r, t).unwrap();
+        assert_eq!(r.remaining(), Some(0));
+        let back = load_bytes(cfg, t, &b, true).unwrap().unwrap();
+        assert_eq!(back.encoding_name(), v.encoding_name());
+        back
+    }
+
+    #[test]
+    fn sets_load_in_redis_encodings() {
+        let cfg = small_cfg();
+        let v = load_bytes(&cfg, RDB_TYPE_SET, &strings(&[b"3", b"-1", b"2"]), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "intset");
+        let Value::Set(s) = &v else { panic!() };
+        assert!(s.contains(b"-1") && s.contains(b"3") && s.len() == 3);
+        round_trip(&cfg, &v);
+        // A non-integer member, or more members than set-max-intset-entries.
+        for items in [&[&b"1"[..], b"a"][..], &[b"1", b"2", b"3", b"4", b"5"]] {
+            let v = load_bytes(&cfg, RDB_TYPE_SET, &strings(items), false)
+                .unwrap()
+                .unwrap();
+            assert_eq!(v.encoding_name(), "hashtable");
+            let Value::Set(s) = &v else { panic!() };
+            assert_eq!(s.len(), items.len());
+            assert!(s.contains(b"1"));
+            round_trip(&cfg, &v);
+        }
+        for items in [
+            &[&b"1"[..], b"1"][..],
+            &[b"a", b"b", b"a"],
+            &[b"1", b"a", b"1"],
+        ] {
+            let r = load_bytes(&cfg, RDB_TYPE_SET, &strings(items), false);
+            assert_eq!(reason(r), "Duplicate set members detected");
+        }
+        assert!(load_bytes(&cfg, RDB_TYPE_SET, &[0], true)
+            .unwrap()
+            .is_none());
+    }
+
+    fn intset_blob(enc: u32, vals: &[i64]) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(&enc.to_le_bytes());
+        b.extend_from_slice(&(vals.len() as u32).to_le_bytes());
+        for v in vals {
+            b.extend_from_slice(&v.to_le_bytes()[..enc as usize]);
+        }
+        blob(&b)
+    }
+
+    #[test]
+    fn intset_blobs_are_validated_and_converted() {
+        let cfg = small_cfg();
+        let v = load_bytes(&cfg, RDB_TYPE_SET_INTSET, &intset_blob(2, &[1, 2, 3]), true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "intset");
+        let v = load_bytes(
+            &cfg,
+            RDB_TYPE_SET_INTSET,
+            &intset_blob(4, &[1, 2, 3, 4, 70000]),
+            true,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(v.encoding_name(), "hashtable");
+        let Value::Set(s) = &v else { panic!() };
+        assert!(s.contains(b"70000"));
+        // Empty, wrong size, bad encoding: always refused.
+        for b in [
+            intset_blob(2, &[]),
+            blob(&[2, 0, 0, 0, 2, 0, 0, 0, 1, 0]),
+            intset_blob(3, &[1]),
+        ] {
+            for deep in [false, true] {
+                let r = load_bytes(&cfg, RDB_TYPE_SET_INTSET, &b, deep);
+                assert_eq!(reason(r), "Intset integrity check failed.");
+            }
+        }
+        // Unsorted: only the deep check sees it.
+        let b = intset_blob(2, &[2, 1]);
+        assert_eq!(
+            reason(load_bytes(&cfg, RDB_TYPE_SET_INTSET, &b, true)),
+            "Intset integrity check failed."
+        );
+        assert!(load_bytes(&cfg, RDB_TYPE_SET_INTSET, &b, false).is_ok());
+        // A duplicate that would be converted to a table: refused.
+        let b = intset_blob(2, &[1, 2, 3, 4, 4]);
+        assert!(load_bytes(&cfg, RDB_TYPE_SET_INTSET, &b, false).is_err());
+    }
+
+    #[test]
+    fn hashes_load_in_redis_encodings() {
+        let cfg = small_cfg();
+        let pairs = strings(&[b"f1", b"v1", b"f2", b"2"]);
+        // The count prefix is of pairs.
+        let mut p = pairs.clone();
+        p[0] = 2;
+        let v = load_bytes(&cfg, RDB_TYPE_HASH, &p, false).unwrap().unwrap();
+        assert_eq!(v.encoding_name(), "listpack");
+        let Value::Hash(h) = &v else { panic!() };
+        assert_eq!(h.get(b"f2"), Some(LpVal::Int(2)));
+        round_trip(&cfg, &v);
+        // A value longer than hash-max-listpack-value converts midway.
+        let mut p = strings(&[b"a", b"1", b"b", b"123456789", b"c", b"3"]);
+        p[0] = 3;
+        let v = load_bytes(&cfg, RDB_TYPE_HASH, &p, false).unwrap().unwrap();
+        assert_eq!(v.encoding_name(), "hashtable");
+        let Value::Hash(h) = &v else { panic!() };
+        assert_eq!(h.len(), 3);
+        assert!(h.exists(b"a") && h.exists(b"c"));
+        round_trip(&cfg, &v);
+        // More pairs than hash-max-listpack-entries: a table from the start.
+        let items: Vec<Vec<u8>> = (0..10).map(|i| format!("x{}", i).into_bytes()).collect();
+        let refs: Vec<&[u8]> = items.iter().map(|v| v.as_slice()).collect();
+        let mut p = strings(&refs);
+        p[0] = 5;
+        let v = load_bytes(&cfg, RDB_TYPE_HASH, &p, false).unwrap().unwrap();
+        assert_eq!(v.encoding_name(), "hashtable");
+        // Duplicates in either phase.
+        let mut p = strings(&[b"a", b"1", b"a", b"2"]);
+        p[0] = 2;
+        assert_eq!(
+            reason(load_bytes(&cfg, RDB_TYPE_HASH, &p, false)),
+            "Hash with dup elements"
+        );
+        let mut p = strings(&[b"a", b"123456789", b"a", b"2"]);
+        p[0] = 2;
+        assert_eq!(
+            reason(load_bytes(&cfg, RDB_TYPE_HASH, &p, false)),
+            "Duplicate hash fields detected"
+        );
+        assert!(load_bytes(&cfg, RDB_TYPE_HASH, &[0], false)
+            .unwrap()
+            .is_none());
+    }
+
+    #[test]
+    fn hash_listpack_blobs() {
+        let mut cfg = small_cfg();
+        let lp = Listpack::from_strs([&b"a"[..], b"1", b"b", b"2"]);
+        let v = load_bytes(&cfg, RDB_TYPE_HASH_LISTPACK, &blob(lp.as_bytes()), true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "listpack");
+        let dup = Listpack::from_strs([&b"a"[..], b"1", b"a", b"2"]);
+        let b = blob(dup.as_bytes());
+        assert_eq!(
+            reason(load_bytes(&cfg, RDB_TYPE_HASH_LISTPACK, &b, true)),
+            "Hash listpack integrity check failed."
+        );
+        // Shallow: accepted while it stays a listpack, refused when it
+        // would be converted (Redis panics there).
+        assert!(load_bytes(&cfg, RDB_TYPE_HASH_LISTPACK, &b, false).is_ok());
+        cfg.hash_max_listpack_entries = 1;
+        assert!(load_bytes(&cfg, RDB_TYPE_HASH_LISTPACK, &b, false).is_err());
+        let v = load_bytes(&cfg, RDB_TYPE_HASH_LISTPACK, &blob(lp.as_bytes()), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "hashtable");
+        // Odd entry count, empty listpack.
+        let odd = Listpack::from_strs([&b"a"[..], b"1", b"b"]);
+        assert!(load_bytes(&cfg, RDB_TYPE_HASH_LISTPACK, &blob(odd.as_bytes()), true).is_err());
+        let empty = Listpack::new();
+        assert!(
+            load_bytes(&cfg, RDB_TYPE_HASH_LISTPACK, &blob(empty.as_bytes()), true)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn old_hash_encodings_convert() {
+        let cfg = small_cfg();
+        let zm = zipmap(&[(b"f1", b"v1"), (b"f2", b"22")]);
+        let v = load_bytes(&cfg, RDB_TYPE_HASH_ZIPMAP, &blob(&zm), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "listpack");
+        let Value::Hash(h) = &v else { panic!() };
+        assert_eq!(h.get(b"f2"), Some(LpVal::Int(22)));
+        let zm = zipmap(&[(b"f1", b"123456789")]);
+        let v = load_bytes(&cfg, RDB_TYPE_HASH_ZIPMAP, &blob(&zm), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "hashtable");
+        let zm = zipmap(&[(b"f", b"1"), (b"f", b"2")]);
+        assert_eq!(
+            reason(load_bytes(&cfg, RDB_TYPE_HASH_ZIPMAP, &blob(&zm), false)),
+            "Hash zipmap with dup elements, or big length (1)"
+        );
+        assert_eq!(
+            reason(load_bytes(
+                &cfg,
+                RDB_TYPE_HASH_ZIPMAP,
+                &blob(&[0, 0xff]),
+                false
+            )),
+            "Zipmap integrity check failed."
+        );
+        // Hash ziplists (RDB 9).
+        let zl = ziplist(&[b"a", b"x", b"b", b"y"]);
+        let v = load_bytes(&cfg, RDB_TYPE_HASH_ZIPLIST, &blob(&zl), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "listpack");
+        let items: Vec<Vec<u8>> = (0..10).map(|i| format!("k{}", i).into_bytes()).collect();
+        let refs: Vec<&[u8]> = items.iter().map(|v| v.as_slice()).collect();
+        let v = load_bytes(&cfg, RDB_TYPE_HASH_ZIPLIST, &blob(&ziplist(&refs)), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "hashtable");
+        for bad in [
+            ziplist(&[b"a", b"x", b"b"]),
+            ziplist(&[b"a", b"x", b"a", b"y"]),
+        ] {
+            assert_eq!(
+                reason(load_bytes(&cfg, RDB_TYPE_HASH_ZIPLIST, &blob(&bad), false)),
+                "Hash ziplist integrity check failed."
+            );
+        }
+        assert!(
+            load_bytes(&cfg, RDB_TYPE_HASH_ZIPLIST, &blob(&ziplist(&[])), false)
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    fn zset2(pairs: &[(&[u8], f64)]) -> Vec<u8> {
+        let mut w = RdbWriter::new_memory(false, false);
+        w.save_len(pairs.len() as u64).unwrap();
+        for (m, s) in pairs {
+            w.save_raw_string(m).unwrap();
+            w.save_binary_double(*s).unwrap();
+        }
+        w.into_bytes()
+    }
+
+    #[test]
+    fn zsets_load_in_redis_encodings() {
+        let cfg = small_cfg();
+        let b = zset2(&[(b"c", 3.0), (b"a", 1.0), (b"b", 2.5)]);
+        let v = load_bytes(&cfg, RDB_TYPE_ZSET_2, &b, false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "listpack");
+        let Value::ZSet(z) = &v else { panic!() };
+        assert_eq!(z.score(b"b"), Some(2.5));
+        assert_eq!(z.rank(b"c", false), Some(2));
+        round_trip(&cfg, &v);
+        // Too many members / a long member: skiplist.
+        let b = zset2(&[
+            (b"a", 1.0),
+            (b"b", 2.0),
+            (b"c", 3.0),
+            (b"d", 4.0),
+            (b"e", 5.0),
+        ]);
+        let v = load_bytes(&cfg, RDB_TYPE_ZSET_2, &b, false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "skiplist");
+        let back = round_trip(&cfg, &v);
+        let Value::ZSet(z) = &back else { panic!() };
+        assert_eq!(z.rank(b"e", false), Some(4));
+        let b = zset2(&[(b"123456789", 1.0)]);
+        assert_eq!(
+            load_bytes(&cfg, RDB_TYPE_ZSET_2, &b, false)
+                .unwrap()
+                .unwrap()
+                .encoding_name(),
+            "skiplist"
+        );
+        let b = zset2(&[(b"a", f64::NAN)]);
+        assert_eq!(
+            reason(load_bytes(&cfg, RDB_TYPE_ZSET_2, &b, false)),
+            "Zset with NAN score detected"
+        );
+        let b = zset2(&[(b"a", 1.0), (b"a", 2.0)]);
+        assert_eq!(
+            reason(load_bytes(&cfg, RDB_TYPE_ZSET_2, &b, false)),
+            "Duplicate zset fields detected"
+        );
+        assert!(load_bytes(&cfg, RDB_TYPE_ZSET_2, &[0], false)
+            .unwrap()
+            .is_none());
+        // RDB_TYPE_ZSET: text scores (inf as the 254 marker).
+        let mut w = RdbWriter::new_memory(false, false);
+        w.save_len(2).unwrap();
+        w.save_raw_string(b"x").unwrap();
+        w.save_double_value(1.5).unwrap();
+        w.save_raw_string(b"y").unwrap();
+        w.save_double_value(f64::INFINITY).unwrap();
+        let b = w.into_bytes();
+        let v = load_bytes(&cfg, RDB_TYPE_ZSET, &b, false).unwrap().unwrap();
+        let Value::ZSet(z) = &v else { panic!() };
+        assert_eq!(z.score(b"x"), Some(1.5));
+        assert_eq!(z.score(b"y"), Some(f64::INFINITY));
+    }
+
+    #[test]
+    fn zset_blobs() {
+        let mut cfg = small_cfg();
+        let zl = ziplist(&[b"a", b"1", b"b", b"2.5"]);
+        let v = load_bytes(&cfg, RDB_TYPE_ZSET_ZIPLIST, &blob(&zl), false)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "listpack");
+        let Value::ZSet(z) = &v else { panic!() };
+        assert_eq!(z.score(b"b"), Some(2.5));
+        let bad = ziplist(&[b"a", b"1", b"a", b"2"]);
+        assert_eq!(
+            reason(load_bytes(&cfg, RDB_TYPE_ZSET_ZIPLIST, &blob(&bad), false)),
+            "Zset ziplist integrity check failed."
+        );
+        let lp = Listpack::from_strs([&b"a"[..], b"1", b"b", b"2"]);
+        let v = load_bytes(&cfg, RDB_TYPE_ZSET_LISTPACK, &blob(lp.as_bytes()), true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "listpack");
+        cfg.zset_max_listpack_entries = 1;
+        let v = load_bytes(&cfg, RDB_TYPE_ZSET_LISTPACK, &blob(lp.as_bytes()), true)
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.encoding_name(), "skiplist");
+        let Value::ZSet(z) = &v else { panic!() };
+        assert_eq!(z.score(b"b"), Some(2.0));
+        let dup = Listpack::from_strs([&b"a"[..], b"1", b"a", b"2"]);
+        for deep in [false, true] {
+            assert_eq!(
+                reason(load_bytes(
+                    &cfg,
+                    RDB_TYPE_ZSET_LISTPACK,
+                    &blob(dup.as_bytes()),
+                    deep
+                )),
+                "Zset listpack integrity check failed."
+            );
+        }
+        assert!(load_bytes(
+            &cfg,
+            RDB_TYPE_ZSET_LISTPACK,
+            &blob(Listpack::new().as_bytes()),
+            true
+        )
+        .unwrap()
+        .is_none());
     }
 }

@@ -481,7 +481,11 @@ pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
         field!(out, "pubsubshard_channels", srv.pubsub.shard_channels.len());
         field!(out, "latest_fork_usec", srv.rdb_state.stat_fork_time_us);
         field!(out, "total_forks", srv.rdb_state.stat_total_forks);
-        field!(out, "migrate_cached_sockets", srv.rdb_state.migrate_cache.len());
+        field!(
+            out,
+            "migrate_cached_sockets",
+            srv.rdb_state.migrate_cache.len()
+        );
         field!(out, "slave_expires_tracked_keys", 0);
         field!(out, "active_defrag_hits", 0);
         field!(out, "active_defrag_misses", 0);

@@ -54,6 +54,8 @@ pub fn reset_command(srv: &mut Server, c: &mut Client, _args: &Args) -> CmdResul
         | flags::REPLY_SKIP
         | flags::REPLY_SKIP_NEXT);
     c.mstate.clear();
+    // clearClientConnectionState: drop every (P|S)SUBSCRIBE silently.
+    srv.pubsub_forget_client(c);
     c.reply.enabled = true;
     c.authenticated = srv.config.requirepass.is_none();
     c.user = "default".to_string();

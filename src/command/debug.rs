@@ -525,9 +525,9 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult
             }
             let db = &srv.dbs[dbid as usize];
             let mut s = String::from("[Dictionary HT]\n");
-            s.push_str(&ht_stats(db.dict.len(), db.dict.buckets()));
+            s.push_str(&ht_stats(db.dict.table_stats(), db.dict.is_rehashing()));
             s.push_str("[Expires HT]\n");
-            s.push_str(&ht_stats(db.expires.len(), db.expires.buckets()));
+            s.push_str(&ht_stats(db.expires.table_stats(), db.expires.is_rehashing()));
             c.reply.verbatim(s.as_bytes(), "txt");
         }
         ("change-repl-id", 2) => {
@@ -586,14 +586,26 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult
 }
 
 /// dictGetStats-like text: enough for humans, not the full chain histogram.
-fn ht_stats(elements: usize, buckets: usize) -> String {
-    if elements == 0 {
-        return "No stats available for empty dictionaries\n".to_string();
+/// The rehashing target is reported as "Hash table 1" while rehashing.
+fn ht_stats(tables: [(usize, usize); 2], rehashing: bool) -> String {
+    let mut out = String::new();
+    for (i, &(buckets, elements)) in tables.iter().enumerate() {
+        if i == 1 && !rehashing {
+            break;
+        }
+        if elements == 0 {
+            out.push_str("No stats available for empty dictionaries\n");
+            continue;
+        }
+        out.push_str(&format!(
+            "Hash table {} stats ({}):\n table size: {}\n number of elements: {}\n",
+            i,
+            if i == 0 { "main hash table" } else { "rehashing target" },
+            buckets,
+            elements
+        ));
     }
-    format!(
-        "Hash table 0 stats (main hash table):\n table size: {}\n number of elements: {}\n",
-        buckets, elements
-    )
+    out
 }
 
 /// DEBUG OBJECT key

@@ -97,6 +97,15 @@ impl<V> Dict<V> {
         self.rehash_idx != -1
     }
 
+    /// (buckets, elements) of the main table and of the rehashing target
+    /// (DEBUG HTSTATS reports them separately, as dictGetStats).
+    pub fn table_stats(&self) -> [(usize, usize); 2] {
+        [
+            (self.ht[0].buckets.len(), self.ht[0].used),
+            (self.ht[1].buckets.len(), self.ht[1].used),
+        ]
+    }
+
     #[inline]
     fn hash(&self, key: &[u8]) -> u64 {
         self.hasher.hash_one(key)

@@ -527,7 +527,10 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult
             let mut s = String::from("[Dictionary HT]\n");
             s.push_str(&ht_stats(db.dict.table_stats(), db.dict.is_rehashing()));
             s.push_str("[Expires HT]\n");
-            s.push_str(&ht_stats(db.expires.table_stats(), db.expires.is_rehashing()));
+            s.push_str(&ht_stats(
+                db.expires.table_stats(),
+                db.expires.is_rehashing(),
+            ));
             c.reply.verbatim(s.as_bytes(), "txt");
         }
         ("change-repl-id", 2) => {
@@ -600,7 +603,11 @@ fn ht_stats(tables: [(usize, usize); 2], rehashing: bool) -> String {
         out.push_str(&format!(
             "Hash table {} stats ({}):\n table size: {}\n number of elements: {}\n",
             i,
-            if i == 0 { "main hash table" } else { "rehashing target" },
+            if i == 0 {
+                "main hash table"
+            } else {
+                "rehashing target"
+            },
             buckets,
             elements
         ));

@@ -236,7 +236,8 @@ fn load_list(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Option
                     return Err(rd.corrupt("Empty quicklist node"));
                 }
                 let r = if v2 {
-                    l.append_rdb_node(container, data, ctx.deep_sanitize)
+                    // Entries are always checked (see listpack_pairs_ok).
+                    l.append_rdb_node(container, data, true)
                 } else {
                     l.append_ziplist_node(&data)
                 };
@@ -267,6 +268,25 @@ fn log_hex_dump(descr: &str, blob: &[u8]) {
         crate::log::raw(std::str::from_utf8(chunk).unwrap_or(""));
     }
     crate::log::raw("\n");
+}
+
+/// Validation of a field/value (member/score) listpack blob. Deep
+/// (sanitize-dump-payload): lpPairsValidateIntegrityAndDups. Otherwise
+/// Redis only checks the header; we also walk the entries (bounds,
+/// encodings, back-lengths, element count, an even number of entries)
+/// but skip the duplicate search: a listpack whose header count or
+/// entries lie would otherwise make replies announce one length and send
+/// another (a protocol desync) where Redis would crash. Lists do the same
+/// (their nodes are always validated entry by entry).
+fn listpack_pairs_ok(blob: &[u8], deep: bool) -> bool {
+    if deep {
+        return Listpack::validate_pairs_no_dups(blob, true);
+    }
+    let mut n = 0usize;
+    Listpack::validate_with(blob, true, |_| {
+        n += 1;
+        true
+    }) && n % 2 == 0
 }
 
 /// True when the even entries (fields / members) of a listpack repeat.
@@ -431,7 +451,7 @@ fn load_hash_ziplist(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Valu
 /// hash-max-listpack-entries.
 fn load_hash_listpack(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
     let blob = rd.load_string()?;
-    if !Listpack::validate_pairs_no_dups(&blob, ctx.deep_sanitize) {
+    if !listpack_pairs_ok(&blob, ctx.deep_sanitize) {
         return Err(rd.corrupt("Hash listpack integrity check failed."));
     }
     let lp = Listpack::from_bytes(blob)
@@ -503,7 +523,7 @@ fn load_zset_ziplist(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Valu
 /// skiplist past zset-max-listpack-entries.
 fn load_zset_listpack(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
     let blob = rd.load_string()?;
-    if !Listpack::validate_pairs_no_dups(&blob, ctx.deep_sanitize) {
+    if !listpack_pairs_ok(&blob, ctx.deep_sanitize) {
         return Err(rd.corrupt("Zset listpack integrity check failed."));
     }
     let lp = Listpack::from_bytes(blob)
@@ -1094,9 +1114,31 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(v.encoding_name(), "hashtable");
-        // Odd entry count, empty listpack.
+        // Odd entry count, a header count that lies, a corrupt entry: refused
+        // even without sanitizing (replies would announce wrong lengths).
         let odd = Listpack::from_strs([&b"a"[..], b"1", b"b"]);
-        assert!(load_bytes(&cfg, RDB_TYPE_HASH_LISTPACK, &blob(odd.as_bytes()), true).is_err());
+        let mut lying = lp.as_bytes().to_vec();
+        lying[4] = 6;
+        let mut bad_entry = lp.as_bytes().to_vec();
+        let n = bad_entry.len();
+        bad_entry[n - 3] = 0xf0; // a 32-bit string length running off the end
+        for b in [odd.as_bytes(), &lying[..], &bad_entry[..]] {
+            for deep in [false, true] {
+                for t in [RDB_TYPE_HASH_LISTPACK, RDB_TYPE_ZSET_LISTPACK] {
+                    assert!(load_bytes(&cfg, t, &blob(b), deep).is_err());
+                }
+            }
+        }
+        // The same for a list node.
+        let mut w = RdbWriter::new_memory(false, false);
+        w.save_len(1).unwrap();
+        w.save_len(2).unwrap();
+        w.save_raw_string(&lying).unwrap();
+        let b = w.into_bytes();
+        assert_eq!(
+            reason(load_bytes(&cfg, RDB_TYPE_LIST_QUICKLIST_2, &b, false)),
+            "Listpack integrity check failed."
+        );
         let empty = Listpack::new();
         assert!(
             load_bytes(&cfg, RDB_TYPE_HASH_LISTPACK, &blob(empty.as_bytes()), true)

@@ -286,7 +286,7 @@ fn listpack_pairs_ok(blob: &[u8], deep: bool) -> bool {
     Listpack::validate_with(blob, true, |_| {
         n += 1;
         true
-    }) && n % 2 == 0
+    }) && n.is_multiple_of(2)
 }
 
 /// True when the even entries (fields / members) of a listpack repeat.

@@ -1302,6 +1302,46 @@ mod tests {
         assert_eq!(h.run(&["sscan", "big", "0", "count", "0"]), "-ERR syntax error\r\n");
     }
 
+    /// SCAN regression test for issue #4906: members present for the whole
+    /// scan are returned even when SREM shrinks the table mid-scan.
+    #[test]
+    fn sscan_survives_shrinking() {
+        let mut h = H::new();
+        let mut rng = crate::util::rand::Rng::new(4906);
+        for _ in 0..30 {
+            h.run(&["del", "set"]);
+            h.run(&["sadd", "set", "x"]);
+            let numele = 101 + rng.gen_index(1000);
+            let mut toremove = vec!["srem".to_string(), "set".to_string()];
+            for j in 0..numele {
+                h.run(&["sadd", "set", &j.to_string()]);
+                if j >= 100 {
+                    toremove.push(j.to_string());
+                }
+            }
+            let del_iteration = rng.gen_index(10);
+            let mut found = std::collections::HashSet::new();
+            let mut cursor = "0".to_string();
+            let mut iteration = 0;
+            loop {
+                let r = bulks(&h.run(&["sscan", "set", &cursor]));
+                cursor = r[0].clone();
+                found.extend(r[1..].iter().cloned());
+                iteration += 1;
+                if iteration == del_iteration {
+                    let refs: Vec<&str> = toremove.iter().map(|s| s.as_str()).collect();
+                    h.run(&refs);
+                }
+                if cursor == "0" {
+                    break;
+                }
+            }
+            for j in 0..100 {
+                assert!(found.contains(&j.to_string()), "missing {j}");
+            }
+        }
+    }
+
     #[test]
     fn copy_is_deep() {
         let mut h = H::new();

@@ -23,6 +23,13 @@
 //! encodings, so replies, DEBUG DIGEST and the RDB writer never allocate to
 //! look at a field or value.
 //!
+//! For RDB / DUMP / DEBUG DIGEST: `listpack()` gives the listpack whose
+//! `as_bytes()` RDB_TYPE_HASH_LISTPACK (16) stores verbatim, `iter()` the
+//! pairs of either encoding (RDB_TYPE_HASH = 4, digests); loading uses
+//! `from_listpack_loaded` (type 16, after `Listpack::validate_pairs_no_dups`)
+//! or `new_for_load` + `load_pair` (type 4), which follow rdb.c's conversion
+//! rules and duplicate checks.
+//!
 //! Also here: the listpack pair sampling used by HRANDFIELD (Redis's
 //! lpRandomPair, lpRandomPairs, lpRandomPairsUnique).
 use crate::db::dict::{self, Dict};
@@ -236,25 +243,61 @@ impl Hash {
         }
     }
 
-    /// Insert a pair while loading (RDB_TYPE_HASH, ziplist/zipmap
-    /// conversion): no conversion checks; false if the field is a duplicate
-    /// (the loader reports corruption).
-    pub fn insert_loaded(&mut self, field: &[u8], value: &[u8]) -> bool {
+    /// RDB_TYPE_HASH load, step 1 (rdbLoadObject): the empty hash to fill
+    /// with `len` pairs — a table right away when `len` is above
+    /// hash-max-listpack-entries, a listpack otherwise.
+    pub fn new_for_load(len: u64, limits: HashLimits) -> Hash {
+        if len > limits.max_entries {
+            Hash::new_table()
+        } else {
+            Hash::new()
+        }
+    }
+
+    /// RDB_TYPE_HASH load, step 2, for each pair: appended to the listpack
+    /// unless the field or value is longer than hash-max-listpack-value or
+    /// the listpack would pass its safety size (then the hash becomes a
+    /// table first). Err with Redis's corruption text on a duplicate field.
+    pub fn load_pair(&mut self, field: &[u8], value: &[u8], limits: HashLimits) -> Result<(), &'static str> {
+        if let Hash::Listpack(lp) = self {
+            if field.len() as u64 > limits.max_value
+                || value.len() as u64 > limits.max_value
+                || !lp.safe_to_add(field.len() + value.len())
+            {
+                self.convert_to_table();
+            }
+        }
         match self {
             Hash::Listpack(lp) => {
                 if lp.find_field(field).is_some() {
-                    return false;
+                    return Err("Hash with dup elements");
                 }
-                lp.append(field) && lp.append(value)
+                if lp.append(field) && lp.append(value) {
+                    Ok(())
+                } else {
+                    Err("Hash listpack too big")
+                }
             }
             Hash::Table(d) => {
                 if d.contains_key(field) {
-                    return false;
+                    return Err("Duplicate hash fields detected");
                 }
                 d.insert_new(field.into(), value.into());
-                true
+                Ok(())
             }
         }
+    }
+
+    /// RDB_TYPE_HASH_LISTPACK load / RESTORE: adopt a listpack the caller
+    /// validated (`Listpack::validate_pairs_no_dups`), converted to a table
+    /// when it has more pairs than hash-max-listpack-entries. The caller
+    /// treats an empty result as an empty key (skipped).
+    pub fn from_listpack_loaded(lp: Listpack, limits: HashLimits) -> Hash {
+        let mut h = Hash::Listpack(lp);
+        if h.len() as u64 > limits.max_entries {
+            h.convert_to_table();
+        }
+        h
     }
 
     /// hashTypeDelete: true if the field existed.
@@ -588,16 +631,31 @@ mod tests {
     }
 
     #[test]
-    fn loaded_inserts_reject_duplicates() {
-        let mut h = Hash::new_table();
-        assert!(h.insert_loaded(b"a", b"1"));
-        assert!(!h.insert_loaded(b"a", b"2"));
-        let mut h = Hash::new();
-        assert!(h.insert_loaded(b"1", b"x"));
-        assert!(!h.insert_loaded(b"1", b"y"));
-        assert_eq!(h.len(), 1);
-        let h2 = Hash::from_listpack(h.listpack().unwrap().clone());
-        assert_eq!(pairs(&h2), vec![("1".into(), "x".into())]);
+    fn rdb_load_helpers_follow_rdb_c() {
+        let lim = HashLimits {
+            max_entries: 4,
+            max_value: 8,
+        };
+        assert_eq!(Hash::new_for_load(4, lim).encoding_name(), "listpack");
+        assert_eq!(Hash::new_for_load(5, lim).encoding_name(), "hashtable");
+        let mut h = Hash::new_for_load(3, lim);
+        assert_eq!(h.load_pair(b"1", b"x", lim), Ok(()));
+        assert_eq!(h.load_pair(b"1", b"y", lim), Err("Hash with dup elements"));
+        assert_eq!(h.encoding_name(), "listpack");
+        // A long value converts, the pair goes into the table.
+        assert_eq!(h.load_pair(b"f", b"123456789", lim), Ok(()));
+        assert_eq!(h.encoding_name(), "hashtable");
+        assert_eq!(h.load_pair(b"f", b"z", lim), Err("Duplicate hash fields detected"));
+        assert_eq!(h.get(b"1"), Some(LpVal::Str(b"x")));
+        let mut small = Hash::new();
+        for i in 0..5 {
+            small.set(format!("f{i}").as_bytes(), b"v", LIM);
+        }
+        let lp = small.listpack().unwrap().clone();
+        assert_eq!(Hash::from_listpack_loaded(lp.clone(), LIM).encoding_name(), "listpack");
+        let h2 = Hash::from_listpack_loaded(lp, lim);
+        assert_eq!(h2.encoding_name(), "hashtable");
+        assert_eq!(pairs(&h2), pairs(&small));
     }
 
     #[test]

@@ -15,6 +15,12 @@
 //! (`setTypeCreate`); adding a non-integer or one member too many converts
 //! it (`setTypeAdd` → `setTypeConvert`), never back.
 //!
+//! For RDB / DUMP / DEBUG DIGEST: `intset()` gives the intset whose
+//! `as_bytes()` RDB_TYPE_SET_INTSET (11) stores verbatim, `iter()` the members
+//! of either encoding (RDB_TYPE_SET = 2, digests); loading uses
+//! `from_intset_loaded` (type 11, after `IntSet::validate`) or
+//! `new_for_load` + `load_member` (type 2), following rdb.c.
+//!
 //! Members are read as `LpVal` (`Int(i64)` for an intset, `Str(&[u8])` for a
 //! table), so replies, DEBUG DIGEST and the RDB writer never allocate.
 use crate::db::dict::{self, Dict};
@@ -165,22 +171,54 @@ impl Set {
         }
     }
 
-    /// Insert a member while loading (RDB_TYPE_SET): no conversion checks;
-    /// false if it is a duplicate or (intset) not an integer.
-    pub fn insert_loaded(&mut self, member: &[u8]) -> bool {
-        match self {
-            Set::Intset(is) => match string2ll(member) {
-                Some(v) => is.add(v),
-                None => false,
-            },
-            Set::Table(d) => {
-                if d.contains_key(member) {
-                    return false;
+    /// RDB_TYPE_SET load, step 1 (rdbLoadObject): the empty set to fill
+    /// with `len` members — a table when `len` is above
+    /// set-max-intset-entries (capped at 2^30), an intset otherwise.
+    pub fn new_for_load(len: u64, max_intset_entries: u64) -> Set {
+        if len > max_intset_entries.min(INTSET_MAX_ENTRIES_CAP) {
+            Set::new_table()
+        } else {
+            Set::new_intset()
+        }
+    }
+
+    /// RDB_TYPE_SET load, step 2, for each member: an intset takes integers
+    /// and becomes a table at the first non-integer. Err with Redis's
+    /// corruption text on a duplicate member.
+    pub fn load_member(&mut self, member: &[u8]) -> Result<(), &'static str> {
+        if let Set::Intset(is) = self {
+            match string2ll(member) {
+                Some(v) => {
+                    return if is.add(v) {
+                        Ok(())
+                    } else {
+                        Err("Duplicate set members detected")
+                    };
                 }
-                d.insert_new(member.into(), ());
-                true
+                None => self.convert_to_table(),
             }
         }
+        match self {
+            Set::Table(d) => {
+                if d.contains_key(member) {
+                    return Err("Duplicate set members detected");
+                }
+                d.insert_new(member.into(), ());
+                Ok(())
+            }
+            Set::Intset(_) => Err("Duplicate set members detected"),
+        }
+    }
+
+    /// RDB_TYPE_SET_INTSET load / RESTORE: adopt an intset the caller
+    /// validated (`IntSet::validate`), converted to a table when it has more
+    /// members than set-max-intset-entries.
+    pub fn from_intset_loaded(is: IntSet, max_intset_entries: u64) -> Set {
+        let mut s = Set::Intset(is);
+        if s.len() as u64 > max_intset_entries {
+            s.convert_to_table();
+        }
+        s
     }
 
     /// setTypeRemove: true if `value` was a member.
@@ -418,13 +456,25 @@ mod tests {
         assert!(s.contains_val(LpVal::Int(3)));
         assert!(s.remove_val(LpVal::Int(3)));
         assert!(!s.remove_val(LpVal::Int(3)));
-        let mut s = Set::new_intset();
-        assert!(s.insert_loaded(b"5"));
-        assert!(!s.insert_loaded(b"5"));
-        assert!(!s.insert_loaded(b"a"));
-        let mut t = Set::new_table();
-        assert!(t.insert_loaded(b"a"));
-        assert!(!t.insert_loaded(b"a"));
+        assert_eq!(Set::new_for_load(512, 512).encoding_name(), "intset");
+        assert_eq!(Set::new_for_load(513, 512).encoding_name(), "hashtable");
+        let mut s = Set::new_for_load(3, 512);
+        assert_eq!(s.load_member(b"5"), Ok(()));
+        assert_eq!(s.load_member(b"5"), Err("Duplicate set members detected"));
+        assert_eq!(s.encoding_name(), "intset");
+        assert_eq!(s.load_member(b"a"), Ok(()));
+        assert_eq!(s.encoding_name(), "hashtable");
+        assert_eq!(s.load_member(b"a"), Err("Duplicate set members detected"));
+        assert_eq!(s.load_member(b"5"), Err("Duplicate set members detected"));
+        let mut is = Set::new_intset();
+        for i in 0..10 {
+            is.add(i.to_string().as_bytes(), 512);
+        }
+        let blob = is.intset().unwrap().clone();
+        assert_eq!(Set::from_intset_loaded(blob.clone(), 10).encoding_name(), "intset");
+        let t = Set::from_intset_loaded(blob, 9);
+        assert_eq!(t.encoding_name(), "hashtable");
+        assert!(t.contains(b"9"));
     }
 
     #[test]

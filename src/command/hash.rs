@@ -98,7 +98,7 @@ fn with_hash_write_or_create<R>(
     let mut h = Hash::new();
     let r = f(&mut h);
     if !h.is_empty() {
-        db_add(srv, db, key, Value::Hash(Box::new(h)));
+        db_add(srv, db, key, Value::Hash(h));
     }
     Ok(r)
 }
@@ -469,7 +469,7 @@ fn hrandfield_with_count(
                 match h {
                     Hash::Listpack(lp) => {
                         let mut picks = Vec::with_capacity(batch);
-                        hash::lp_random_pairs(lp, batch, rng, &mut picks);
+                        hash::lp_random_pairs(hash::LpRef(lp), batch, rng, &mut picks);
                         for &(f, v) in &picks {
                             reply_pair(&mut c.reply, f, v, withvalues);
                         }
@@ -515,7 +515,7 @@ fn hrandfield_with_count(
         // CASE 3 and 4 over a listpack: one pass of selection sampling.
         Hash::Listpack(lp) => {
             let mut picks = Vec::with_capacity(count);
-            hash::lp_random_pairs_unique(lp, count, rng, &mut picks);
+            hash::lp_random_pairs_unique(hash::LpRef(lp), count, rng, &mut picks);
             for (f, v) in picks {
                 reply_pair(&mut c.reply, f, v, withvalues);
             }

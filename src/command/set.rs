@@ -74,7 +74,7 @@ fn set_at_mut<'a>(dbs: &'a mut [Db], db: usize, key: &[u8]) -> Option<&'a mut Se
 /// (firing "new"), drop the TTL, signal the change.
 fn store_set(srv: &mut Server, db: usize, key: &[u8], set: Set) {
     let existed = srv.lookup_write(db, key).is_some();
-    srv.set_key(db, key, Value::Set(Box::new(set)), false);
+    srv.set_key(db, key, Value::Set(set), false);
     if !existed {
         srv.notify_keyspace_event(notify::NEW, "new", key, db);
     }
@@ -97,7 +97,7 @@ pub fn sadd_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult 
         None => {
             let mut s = Set::new_for(args.get(2));
             let n = add_all(&mut s);
-            db_add(srv, db, key, Value::Set(Box::new(s)));
+            db_add(srv, db, key, Value::Set(s));
             n
         }
     };
@@ -186,7 +186,7 @@ pub fn smove_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult
         srv.notify_keyspace_event(notify::GENERIC, "del", src, db);
     }
     if dst_is_set.is_none() {
-        db_add(srv, db, dst, Value::Set(Box::new(Set::new_for(ele))));
+        db_add(srv, db, dst, Value::Set(Set::new_for(ele)));
     }
     srv.signal_modified_key(db, src);
     srv.dirty += 1;
@@ -352,7 +352,7 @@ fn spop_with_count(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult {
             }
         }
         let old = match srv.dbs[db].dict.get_mut(key) {
-            Some(o) => std::mem::replace(&mut o.val, Value::Set(Box::new(newset.unwrap_or_else(Set::new_intset)))),
+            Some(o) => std::mem::replace(&mut o.val, Value::Set(newset.unwrap_or_else(Set::new_intset))),
             None => return Ok(()),
         };
         if let Value::Set(old) = old {

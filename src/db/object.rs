@@ -27,10 +27,10 @@ pub enum StrVal {
 #[derive(Clone)]
 pub enum Value {
     Str(StrVal),
-    /// Hash (listpack or hashtable encoding).
-    Hash(Box<crate::types::hash::Hash>),
-    /// Set (intset or hashtable encoding).
-    Set(Box<crate::types::set::Set>),
+    /// Hash (listpack or hashtable encoding); 16 bytes, no extra box.
+    Hash(crate::types::hash::Hash),
+    /// Set (intset or hashtable encoding); 16 bytes, no extra box.
+    Set(crate::types::set::Set),
 }
 
 pub struct Obj {

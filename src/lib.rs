@@ -10,8 +10,10 @@
 //! resp/          request parser (multibulk + inline) and reply encoder (RESP2/RESP3)
 //! command/       mod.rs = the single command table; one file per command family
 //! db/            keyspace dicts, values and their encodings
+//! rdb/           RDB snapshots: format, SAVE/BGSAVE (fork), load, redis-check-rdb
 //! types/         the collection value types (hash, set ...) over those encodings
 //! config/        the directive table: parse, CONFIG GET/SET/REWRITE
+//! types/         non-string value types (zset.rs: sorted sets)
 //! util/          number parsing/formatting, glob matching, CRC64, LZF, PRNG
 //! log.rs         Redis's log line format, per-line open/append/close
 //! error.rs       command errors with Redis's exact texts
@@ -28,6 +30,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod log;
+pub mod rdb;
 pub mod resp;
 pub mod server;
 pub mod sys;

@@ -28,7 +28,7 @@ struct LogState {
 }
 
 thread_local! {
-    static STATE: RefCell<LogState> = RefCell::new(LogState { file: None, min_level: Level::Notice, role: b'M', pid: 0 });
+    static STATE: RefCell<LogState> = const { RefCell::new(LogState { file: None, min_level: Level::Notice, role: b'M', pid: 0 }) };
 }
 
 /// Configure the logger: `logfile` ("" = stdout) and minimum level.
@@ -118,7 +118,9 @@ fn write_out(file: &Option<CString>, data: &[u8]) {
 pub fn log(level: Level, msg: &str) {
     STATE.with(|s| {
         let s = s.borrow();
-        if level < s.min_level {
+        // Before `setup` (unit tests exercising server code in-process)
+        // there is no log destination: stay quiet.
+        if level < s.min_level || s.pid == 0 {
             return;
         }
         let line = format_line(s.pid, s.role, level, msg);

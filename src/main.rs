@@ -1,6 +1,8 @@
 //! Entry point: picks the mode from argv[0] (`redis-server`, `redis-sentinel`,
 //! `redis-check-rdb`) or `--sentinel`, loads the configuration the way Redis's
 //! main() does, then starts the server.
+mod checksys;
+
 use ferrodis::config;
 use ferrodis::server::{Server, REDIS_VERSION};
 use ferrodis::{log, server_log, sys};
@@ -22,7 +24,7 @@ fn usage() -> ! {
     eprintln!("       ./redis-server -v or --version");
     eprintln!("       ./redis-server -h or --help");
     eprintln!("       ./redis-server --test-memory <megabytes>");
-    eprintln!("       ./redis-server --check-system");
+    eprintln!("       ./redis-server [/path/to/redis.conf] --check-system");
     eprintln!();
     eprintln!("Examples:");
     eprintln!("       ./redis-server (run the server with default conf)");
@@ -41,9 +43,20 @@ fn usage() -> ! {
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
     let exe = argv.first().cloned().unwrap_or_default();
+    let exec_name = std::path::Path::new(&exe)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if exec_name.contains("redis-check-rdb") {
+        std::process::exit(ferrodis::rdb::check::check_rdb_main(&argv));
+    }
     let mut args: Vec<String> = argv.iter().skip(1).cloned().collect();
     let sentinel_mode = exe.contains("redis-sentinel") || args.iter().any(|a| a == "--sentinel");
     args.retain(|a| a != "--sentinel");
+    // `--check-system` anywhere: check the system against the configuration
+    // given by the other arguments instead of starting (see checksys.rs).
+    let check_system = args.iter().any(|a| a == "--check-system");
+    args.retain(|a| a != "--check-system");
 
     if let Some(first) = args.first() {
         match first.as_str() {
@@ -77,7 +90,14 @@ fn main() {
     {
         Ok(c) => c,
         Err(e) => {
-            eprint!("{}", e.fatal_text());
+            if e.kind == config::LoadErrorKind::CantOpen {
+                // Redis logs this one (serverLog, role C) instead of the
+                // FATAL block on stderr.
+                log::set_role(b'C');
+                server_log!(Warning, "{}", e.fatal_text());
+            } else {
+                eprint!("{}", e.fatal_text());
+            }
             std::process::exit(1);
         }
     };
@@ -85,6 +105,10 @@ fn main() {
         if f != "-" {
             cfg.config_file = Some(f);
         }
+    }
+
+    if check_system {
+        std::process::exit(checksys::check_system(&cfg));
     }
 
     if cfg.daemonize {
@@ -140,6 +164,9 @@ fn main() {
     }
     srv.show_banner();
     srv.linux_memory_warnings();
+    if !srv.sentinel_mode {
+        ferrodis::rdb::load_data_from_disk(&mut srv);
+    }
     server_log!(Notice, "Ready to accept connections");
     let code = srv.run();
     std::process::exit(code);

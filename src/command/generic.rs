@@ -99,6 +99,8 @@ fn lookup_notouch(srv: &mut Server, db: usize, key: &[u8], notify_miss: bool) ->
 /// Add a key known to be absent (Redis's dbAdd, which fires "new").
 fn db_add(srv: &mut Server, db: usize, key: &[u8], obj: Obj) {
     srv.dbs[db].add(key, obj);
+    // dbAdd's signalKeyAsReady: RENAME/MOVE/COPY can serve blocked clients.
+    srv.signal_key_as_ready(db, key);
     srv.notify_keyspace_event(notify::NEW, "new", key, db);
 }
 
@@ -559,8 +561,8 @@ pub fn swapdb_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResul
     }
     let (a, b) = (id1 as usize, id2 as usize);
     if a != b {
-        // TODO(blocking): rescan blocked list/stream keys of both dbs
-        // afterwards (scanDatabaseForReadyKeys / ...ForDeletedStreams).
+        // signal_swapped_dbs also signals the blocked keys of both dbs
+        // (scanDatabaseForReadyKeys; handled after the swap, in before_sleep).
         srv.signal_swapped_dbs(a, b);
         let (lo, hi) = (a.min(b), a.max(b));
         let (left, right) = srv.dbs.split_at_mut(hi);
@@ -599,8 +601,8 @@ pub fn flushdb_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResu
 }
 
 /// FLUSHALL [ASYNC|SYNC]
-/// TODO(rdb): with save points configured Redis then saves the (empty)
-/// dataset synchronously, which resets `dirty` to 0; and kills an RDB child.
+/// With save points configured the (empty) dataset is then saved at once,
+/// which resets `dirty` to 0, and a saving child is killed (rdb::flushall_hook).
 /// TODO(lazyfree): ASYNC frees synchronously for now.
 pub fn flushall_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult {
     let _async = flush_flags(args)?;
@@ -610,6 +612,7 @@ pub fn flushall_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
         removed += db.clear() as u64;
     }
     srv.dirty += removed;
+    crate::rdb::flushall_hook(srv);
     srv.force_propagation = true;
     c.reply.ok();
     Ok(())

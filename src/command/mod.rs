@@ -15,15 +15,21 @@ use crate::error::CmdResult;
 use crate::server::Server;
 use std::collections::HashMap;
 
+pub mod bitops;
 pub mod connection;
 pub mod debug;
 pub mod generic;
+pub mod getkeys;
 pub mod hash;
+pub mod hyperloglog;
+pub mod list;
+pub mod meta;
 pub mod multi;
 pub mod pubsub;
 pub mod server_cmds;
 pub mod set;
 pub mod string;
+pub mod zset;
 
 pub type Handler = fn(&mut Server, &mut Client, &Args) -> CmdResult;
 
@@ -108,13 +114,15 @@ pub struct CommandDef {
     pub subcommands: &'static [CommandDef],
 }
 
-/// Per-command statistics (INFO commandstats).
+/// Per-command statistics (INFO commandstats / latencystats).
 #[derive(Default, Clone, Debug)]
 pub struct CmdStats {
     pub calls: u64,
     pub usec: u64,
     pub rejected_calls: u64,
     pub failed_calls: u64,
+    /// Allocated on the first recorded call (latency-tracking yes).
+    pub latency_histogram: Option<Box<crate::server::latency::LatencyHistogram>>,
 }
 
 /// A command as the server uses it: table row + parsed flags + stats.
@@ -231,15 +239,19 @@ macro_rules! cmd {
     };
 }
 
+use bitops as bit;
 use connection as conn;
 use debug as dbg;
 use generic as gen;
 use hash as h;
+use hyperloglog as hll;
+use list as lst;
 use multi as mul;
 use pubsub as ps;
 use server_cmds as srv;
 use set as s;
 use string as st;
+use zset as z;
 
 /// Handler of container commands whose subcommand was not found (the
 /// dispatcher replies the error before calling it).
@@ -272,6 +284,79 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     cmd!("substr", st::getrange_command, 4, "readonly", 1, 1, 1, "@read @string @slow"),
     cmd!("setrange", st::setrange_command, 4, "write denyoom", 1, 1, 1, "@write @string @slow"),
     cmd!("lcs", st::lcs_command, -3, "readonly", 1, 2, 1, "@read @string @slow"),
+    // --- lists (list.rs) ---
+    cmd!("lpush", lst::lpush_command, -3, "write denyoom fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("rpush", lst::rpush_command, -3, "write denyoom fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("lpushx", lst::lpushx_command, -3, "write denyoom fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("rpushx", lst::rpushx_command, -3, "write denyoom fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("linsert", lst::linsert_command, 5, "write denyoom", 1, 1, 1, "@write @list @slow"),
+    cmd!("lpop", lst::lpop_command, -2, "write fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("rpop", lst::rpop_command, -2, "write fast", 1, 1, 1, "@write @list @fast"),
+    cmd!("lmpop", lst::lmpop_command, -4, "write movablekeys", 0, 0, 0, "@write @list @slow"),
+    cmd!("llen", lst::llen_command, 2, "readonly fast", 1, 1, 1, "@read @list @fast"),
+    cmd!("lindex", lst::lindex_command, 3, "readonly", 1, 1, 1, "@read @list @slow"),
+    cmd!("lset", lst::lset_command, 4, "write denyoom", 1, 1, 1, "@write @list @slow"),
+    cmd!("lrange", lst::lrange_command, 4, "readonly", 1, 1, 1, "@read @list @slow"),
+    cmd!("ltrim", lst::ltrim_command, 4, "write", 1, 1, 1, "@write @list @slow"),
+    cmd!("lpos", lst::lpos_command, -3, "readonly", 1, 1, 1, "@read @list @slow"),
+    cmd!("lrem", lst::lrem_command, 4, "write", 1, 1, 1, "@write @list @slow"),
+    cmd!("rpoplpush", lst::rpoplpush_command, 3, "write denyoom", 1, 2, 1, "@write @list @slow"),
+    cmd!("lmove", lst::lmove_command, 5, "write denyoom", 1, 2, 1, "@write @list @slow"),
+    cmd!("blpop", lst::blpop_command, -3, "write noscript blocking", 1, -2, 1, "@write @list @slow @blocking"),
+    cmd!("brpop", lst::brpop_command, -3, "write noscript blocking", 1, -2, 1, "@write @list @slow @blocking"),
+    cmd!("brpoplpush", lst::brpoplpush_command, 4, "write denyoom noscript blocking", 1, 2, 1, "@write @list @slow @blocking"),
+    cmd!("blmove", lst::blmove_command, 6, "write denyoom noscript blocking", 1, 2, 1, "@write @list @slow @blocking"),
+    cmd!("blmpop", lst::blmpop_command, -5, "write blocking movablekeys", 0, 0, 0, "@write @list @slow @blocking"),
+    // --- bitmaps (bitops.rs) ---
+    cmd!("setbit", bit::setbit_command, 4, "write denyoom", 1, 1, 1, "@write @bitmap @slow"),
+    cmd!("getbit", bit::getbit_command, 3, "readonly fast", 1, 1, 1, "@read @bitmap @fast"),
+    cmd!("bitcount", bit::bitcount_command, -2, "readonly", 1, 1, 1, "@read @bitmap @slow"),
+    cmd!("bitpos", bit::bitpos_command, -3, "readonly", 1, 1, 1, "@read @bitmap @slow"),
+    cmd!("bitop", bit::bitop_command, -4, "write denyoom", 2, -1, 1, "@write @bitmap @slow"),
+    cmd!("bitfield", bit::bitfield_command, -2, "write denyoom", 1, 1, 1, "@write @bitmap @slow"),
+    cmd!("bitfield_ro", bit::bitfield_ro_command, -2, "readonly fast", 1, 1, 1, "@read @bitmap @fast"),
+    // --- hyperloglog (hyperloglog.rs) ---
+    cmd!("pfadd", hll::pfadd_command, -2, "write denyoom fast", 1, 1, 1, "@write @hyperloglog @fast"),
+    cmd!("pfcount", hll::pfcount_command, -2, "readonly may_replicate", 1, -1, 1, "@read @hyperloglog @slow"),
+    cmd!("pfmerge", hll::pfmerge_command, -2, "write denyoom", 1, -1, 1, "@write @hyperloglog @slow"),
+    cmd!("pfselftest", hll::pfselftest_command, 1, "admin", 0, 0, 0, "@hyperloglog @admin @slow @dangerous"),
+    cmd!("pfdebug", hll::pfdebug_command, 3, "write denyoom admin", 2, 2, 1, "@write @hyperloglog @admin @slow @dangerous"),
+    // --- sorted sets (zset.rs) ---
+    cmd!("zadd", z::zadd_command, -4, "write denyoom fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zincrby", z::zincrby_command, 4, "write denyoom fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zrem", z::zrem_command, -3, "write fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zcard", z::zcard_command, 2, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zscore", z::zscore_command, 3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zmscore", z::zmscore_command, -3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zrank", z::zrank_command, 3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zrevrank", z::zrevrank_command, 3, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zcount", z::zcount_command, 4, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zlexcount", z::zlexcount_command, 4, "readonly fast", 1, 1, 1, "@read @sortedset @fast"),
+    cmd!("zrange", z::zrange_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrangestore", z::zrangestore_command, -5, "write denyoom", 1, 2, 1, "@write @sortedset @slow"),
+    cmd!("zrevrange", z::zrevrange_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrangebyscore", z::zrangebyscore_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrevrangebyscore", z::zrevrangebyscore_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrangebylex", z::zrangebylex_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zrevrangebylex", z::zrevrangebylex_command, -4, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zremrangebyrank", z::zremrangebyrank_command, 4, "write", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zremrangebyscore", z::zremrangebyscore_command, 4, "write", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zremrangebylex", z::zremrangebylex_command, 4, "write", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zunion", z::zunion_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zunionstore", z::zunionstore_command, -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zinter", z::zinter_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zinterstore", z::zinterstore_command, -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zintercard", z::zintercard_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zdiff", z::zdiff_command, -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow"),
+    cmd!("zdiffstore", z::zdiffstore_command, -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow"),
+    cmd!("zpopmin", z::zpopmin_command, -2, "write fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zpopmax", z::zpopmax_command, -2, "write fast", 1, 1, 1, "@write @sortedset @fast"),
+    cmd!("zmpop", z::zmpop_command, -4, "write movablekeys", 0, 0, 0, "@write @sortedset @slow"),
+    cmd!("bzpopmin", z::bzpopmin_command, -3, "write noscript blocking fast", 1, -2, 1, "@write @sortedset @fast @blocking"),
+    cmd!("bzpopmax", z::bzpopmax_command, -3, "write noscript blocking fast", 1, -2, 1, "@write @sortedset @fast @blocking"),
+    cmd!("bzmpop", z::bzmpop_command, -5, "write blocking movablekeys", 0, 0, 0, "@write @sortedset @slow @blocking"),
+    cmd!("zrandmember", z::zrandmember_command, -2, "readonly", 1, 1, 1, "@read @sortedset @slow"),
+    cmd!("zscan", z::zscan_command, -3, "readonly", 1, 1, 1, "@read @sortedset @slow"),
     // --- keyspace (generic.rs) ---
     cmd!("del", gen::del_command, -2, "write", 1, -1, 1, "@keyspace @write @slow"),
     cmd!("unlink", gen::unlink_command, -2, "write fast", 1, -1, 1, "@keyspace @write @fast"),
@@ -366,9 +451,9 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     ]),
     // --- connection (connection.rs) ---
     cmd!("ping", conn::ping_command, -1, "fast sentinel", 0, 0, 0, "@fast @connection"),
-    cmd!("echo", conn::echo_command, 2, "fast", 0, 0, 0, "@fast @connection"),
+    cmd!("echo", conn::echo_command, 2, "loading stale fast", 0, 0, 0, "@fast @connection"),
     cmd!("quit", conn::quit_command, -1, "allow_busy noscript loading stale fast no_auth", 0, 0, 0, "@fast @connection"),
-    cmd!("reset", conn::reset_command, 1, "noscript loading stale fast no_auth allow_busy sentinel", 0, 0, 0, "@fast @connection"),
+    cmd!("reset", conn::reset_command, 1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection"),
     cmd!("auth", conn::auth_command, -2, "noscript loading stale fast no_auth allow_busy sentinel", 0, 0, 0, "@fast @connection"),
     cmd!("hello", conn::hello_command, -1, "noscript loading stale fast no_auth allow_busy sentinel", 0, 0, 0, "@fast @connection"),
     cmd!("client", container_command, -2, "sentinel", 0, 0, 0, "@slow", &[
@@ -388,8 +473,12 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     // --- server (server_cmds.rs) ---
     cmd!("info", srv::info_command, -1, "loading stale sentinel", 0, 0, 0, "@slow @dangerous"),
     cmd!("time", srv::time_command, 1, "loading stale fast", 0, 0, 0, "@fast"),
-    cmd!("lastsave", srv::lastsave_command, 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous"),
+    cmd!("lastsave", crate::rdb::lastsave_command, 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous"),
+    // --- persistence (rdb/cmds.rs) ---
+    cmd!("save", crate::rdb::save_command, 1, "no_async_loading admin noscript no_multi", 0, 0, 0, "@admin @slow @dangerous"),
+    cmd!("bgsave", crate::rdb::bgsave_command, -1, "no_async_loading admin noscript", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("shutdown", srv::shutdown_command, -1, "admin noscript loading stale no_multi sentinel allow_busy", 0, 0, 0, "@admin @slow @dangerous"),
+    cmd!("monitor", srv::monitor_command, 1, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("config", container_command, -2, "", 0, 0, 0, "@slow", &[
         cmd!("get", srv::config_get_command, -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
         cmd!("set", srv::config_set_command, -4, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
@@ -401,9 +490,33 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
         cmd!("count", srv::command_count_command, 2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
         cmd!("info", srv::command_info_command, -2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
         cmd!("list", srv::command_list_command, -2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
-        cmd!("getkeys", srv::command_getkeys_command, -3, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
+        cmd!("getkeys", srv::command_getkeys_command, -4, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
+        cmd!("getkeysandflags", srv::command_getkeysandflags_command, -4, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
         cmd!("docs", srv::command_docs_command, -2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
         cmd!("help", srv::command_help_command, 2, "loading stale sentinel", 0, 0, 0, "@slow @connection"),
+    ]),
+    cmd!("slowlog", container_command, -2, "", 0, 0, 0, "@slow", &[
+        cmd!("get", srv::slowlog_get_command, -2, "admin loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("len", srv::slowlog_len_command, 2, "admin loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("reset", srv::slowlog_reset_command, 2, "admin loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("help", srv::slowlog_help_command, 2, "loading stale", 0, 0, 0, "@slow"),
+    ]),
+    cmd!("latency", container_command, -2, "", 0, 0, 0, "@slow", &[
+        cmd!("doctor", srv::latency_command, 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("graph", srv::latency_command, 3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("histogram", srv::latency_command, -2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("history", srv::latency_command, 3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("latest", srv::latency_command, 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("reset", srv::latency_command, -2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
+        cmd!("help", srv::latency_command, 2, "loading stale", 0, 0, 0, "@slow"),
+    ]),
+    cmd!("memory", container_command, -2, "", 0, 0, 0, "@slow", &[
+        cmd!("doctor", srv::memory_doctor_command, 2, "", 0, 0, 0, "@slow"),
+        cmd!("malloc-stats", srv::memory_malloc_stats_command, 2, "", 0, 0, 0, "@slow"),
+        cmd!("purge", srv::memory_purge_command, 2, "", 0, 0, 0, "@slow"),
+        cmd!("stats", srv::memory_stats_command, 2, "", 0, 0, 0, "@slow"),
+        cmd!("usage", srv::memory_usage_command, -3, "readonly", 2, 2, 1, "@read @slow"),
+        cmd!("help", srv::memory_help_command, 2, "loading stale", 0, 0, 0, "@slow"),
     ]),
     cmd!("debug", dbg::debug_command, -2, "admin noscript loading stale protected", 0, 0, 0, "@admin @slow @dangerous"),
 ];

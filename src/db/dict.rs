@@ -179,6 +179,11 @@ impl<V> Dict<V> {
         }
     }
 
+    /// Pre-size for `size` entries (dictExpand; RDB RESIZEDB hint).
+    pub fn expand_hint(&mut self, size: usize) {
+        self.expand(size);
+    }
+
     fn expand_if_needed(&mut self) {
         if self.is_rehashing() {
             return;
@@ -206,7 +211,7 @@ impl<V> Dict<V> {
     }
 
     fn find(&self, key: &[u8]) -> Option<&Node<V>> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         let h = self.hash(key);
@@ -230,7 +235,7 @@ impl<V> Dict<V> {
     }
 
     fn find_mut(&mut self, key: &[u8]) -> Option<&mut Node<V>> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         self.rehash_step();
@@ -309,7 +314,7 @@ impl<V> Dict<V> {
 
     /// Remove a key, returning its owned key and value.
     pub fn remove(&mut self, key: &[u8]) -> Option<(Box<[u8]>, V)> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         self.rehash_step();
@@ -325,7 +330,7 @@ impl<V> Dict<V> {
                 match link {
                     None => break,
                     Some(n) if &*n.key == key => {
-                        let mut node = link.take().expect("matched Some above");
+                        let mut node = link.take().expect("matched Some above"); // ok: the arm matched Some
                         *link = node.next.take();
                         self.ht[t].used -= 1;
                         let Node { key, val, .. } = *node;
@@ -358,7 +363,7 @@ impl<V> Dict<V> {
     /// One SCAN step: calls `f` for every element of the bucket(s) the cursor
     /// designates and returns the next cursor (0 = done).
     pub fn scan<F: FnMut(&[u8], &V)>(&self, cursor: u64, mut f: F) -> u64 {
-        if self.len() == 0 {
+        if self.is_empty() {
             return 0;
         }
         let mut v = cursor;
@@ -400,7 +405,7 @@ impl<V> Dict<V> {
 
     /// A random element, or None when empty (Redis's dictGetRandomKey).
     pub fn random_entry(&self, rng: &mut crate::util::rand::Rng) -> Option<(&[u8], &V)> {
-        if self.len() == 0 {
+        if self.is_empty() {
             return None;
         }
         // Pick a non-empty bucket uniformly among the live buckets of both

@@ -10,6 +10,9 @@
 //!   OBJ_ENCODING_EMBSTR_SIZE_LIMIT), stored as an exact-size boxed slice;
 //! * `Raw`  — longer strings and strings that were modified in place
 //!   (APPEND, SETRANGE ...), stored in a growable buffer.
+//!
+//! Lists are `Value::List(Box<List>)`, a quicklist (`crate::types::list`),
+//! whose OBJECT ENCODING is always "quicklist" as in Redis 7.0.
 use crate::util::num::{ll2string, string2ll};
 use std::borrow::Cow;
 
@@ -27,6 +30,10 @@ pub enum StrVal {
 #[derive(Clone)]
 pub enum Value {
     Str(StrVal),
+    /// A list (always OBJ_ENCODING_QUICKLIST in 7.0), see `crate::types::list`.
+    List(Box<crate::types::list::List>),
+    /// Sorted set (listpack or skiplist encoding).
+    ZSet(Box<crate::types::zset::ZSet>),
     /// Hash (listpack or hashtable encoding); 16 bytes, no extra box.
     Hash(crate::types::hash::Hash),
     /// Set (intset or hashtable encoding); 16 bytes, no extra box.
@@ -151,6 +158,8 @@ impl Value {
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Str(_) => "string",
+            Value::List(_) => "list",
+            Value::ZSet(_) => "zset",
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
         }
@@ -159,6 +168,8 @@ impl Value {
     pub fn encoding_name(&self) -> &'static str {
         match self {
             Value::Str(s) => s.encoding_name(),
+            Value::List(_) => "quicklist",
+            Value::ZSet(z) => z.encoding_name(),
             Value::Hash(h) => h.encoding_name(),
             Value::Set(s) => s.encoding_name(),
         }

@@ -12,12 +12,38 @@
 //! * `handle_clients_blocked_on_keys` walks each ready key's waiters in
 //!   arrival order (FIFO) and re-runs their commands through `call`, while the
 //!   key still exists; a served command propagates and notifies normally.
+//!   A waiter is only served when the key holds the type its command waits
+//!   for (`blocked_value_type`), so e.g. MULTI; LPUSH k; DEL k; SET k; EXEC
+//!   wakes nobody.
+//! * SWAPDB signals every blocked key of both dbs (scanDatabaseForReadyKeys).
 //! * Timeouts (absolute ms, 0 = never) are checked every loop turn, and the
 //!   loop wakes up in time for the nearest one (sub-second precision).
 use super::Server;
 use crate::client::{flags, Args, Client, OwnedArgs};
 use crate::sys::RawFd;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+
+/// The value type a blocking command waits for (Redis's BLOCKED_LIST /
+/// BLOCKED_ZSET / BLOCKED_STREAM): a ready key holding another type does not
+/// serve it, it stays blocked. None: re-run on any ready key (XREADGROUP is
+/// left to its own handler: Redis unblocks it with an error in that case).
+fn blocked_value_type(cmd: &[u8]) -> Option<&'static str> {
+    const TYPES: &[(&str, &str)] = &[
+        ("blpop", "list"),
+        ("brpop", "list"),
+        ("brpoplpush", "list"),
+        ("blmove", "list"),
+        ("blmpop", "list"),
+        ("bzpopmin", "zset"),
+        ("bzpopmax", "zset"),
+        ("bzmpop", "zset"),
+        ("xread", "stream"),
+    ];
+    TYPES
+        .iter()
+        .find(|(c, _)| c.as_bytes().eq_ignore_ascii_case(cmd))
+        .map(|(_, t)| *t)
+}
 
 /// What a blocked client receives when its timeout fires.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -127,6 +153,25 @@ impl Server {
         }
     }
 
+    /// Signal every key of `db` that clients are blocked on (SWAPDB's
+    /// scanDatabaseForReadyKeys; keys that do not exist are skipped when
+    /// handled).
+    pub fn signal_blocked_keys_in_db(&mut self, db: usize) {
+        if self.blocking.waiters.is_empty() {
+            return;
+        }
+        let keys: Vec<Vec<u8>> = self
+            .blocking
+            .waiters
+            .keys()
+            .filter(|(d, _)| *d == db)
+            .map(|(_, k)| k.clone())
+            .collect();
+        for k in keys {
+            self.signal_key_as_ready(db, &k);
+        }
+    }
+
     /// Reply the timeout reply and unblock (timeout or CLIENT UNBLOCK TIMEOUT).
     pub fn unblock_client_with_timeout(&mut self, fd: RawFd) {
         let st = match self.forget_blocked(fd) {
@@ -198,6 +243,19 @@ impl Server {
                     if !self.key_exists(db, &key) {
                         break;
                     }
+                    // Only a value of the awaited type serves the client
+                    // (a zset key does not wake BLPOP, a string wakes nobody).
+                    let wanted = self
+                        .blocking
+                        .states
+                        .get(&fd)
+                        .and_then(|st| blocked_value_type(st.argv.args().get(0)));
+                    if let Some(t) = wanted {
+                        let actual = self.dbs[db].dict.get(&key).map(|o| o.val.type_name());
+                        if actual != Some(t) {
+                            continue;
+                        }
+                    }
                     let st = match self.forget_blocked(fd) {
                         Some(s) => s,
                         None => continue,
@@ -239,5 +297,20 @@ impl Server {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blocked_value_type;
+
+    #[test]
+    fn blocking_commands_wait_for_their_type() {
+        assert_eq!(blocked_value_type(b"BZPOPMIN"), Some("zset"));
+        assert_eq!(blocked_value_type(b"bzmpop"), Some("zset"));
+        assert_eq!(blocked_value_type(b"blmove"), Some("list"));
+        assert_eq!(blocked_value_type(b"XREAD"), Some("stream"));
+        assert_eq!(blocked_value_type(b"xreadgroup"), None);
+        assert_eq!(blocked_value_type(b"get"), None);
     }
 }

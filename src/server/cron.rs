@@ -34,6 +34,7 @@ impl Server {
                 db.expires.rehash_ms(1);
             }
         }
+        crate::rdb::child::rdb_cron(self);
         let used = crate::alloc::used_memory() as u64;
         if used > self.stats.peak_memory {
             self.stats.peak_memory = used;

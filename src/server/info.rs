@@ -1,6 +1,17 @@
-//! INFO text and the CLIENT LIST line (Redis's genRedisInfoString and
-//! catClientInfoString). Field names, order and number formats are Redis
-//! 7.0.15's, since clients and tools parse them.
+//! INFO text and the CLIENT LIST line (Redis's genRedisInfoString,
+//! genInfoSectionDict and catClientInfoString). Field names, order and number
+//! formats are Redis 7.0.15's, since clients and tools parse them.
+//!
+//! Section selection (`InfoSections::parse`, genInfoSectionDict): no argument
+//! or `default` = server clients memory persistence stats replication cpu
+//! module_list errorstats cluster keyspace; `all` = every section;
+//! `everything` = all plus module-generated sections; other words name
+//! sections, case-insensitively; unknown names select nothing. Sections are
+//! always printed in Redis's fixed order, separated by an empty line.
+//!
+//! Values we do not have yet (RDB/AOF/replication state, allocator details,
+//! Lua memory) are what a fresh Redis 7.0.15 reports. `ferrodis_version` is
+//! an extra line of the server section.
 use super::Server;
 use crate::client::{flags, Client};
 
@@ -89,171 +100,611 @@ pub fn client_info_string(srv: &Server, c: &Client) -> String {
     )
 }
 
-fn human_bytes(n: u64) -> String {
+/// bytesToHuman
+pub fn bytes_to_human(n: u64) -> String {
     let d = n as f64;
+    const K: f64 = 1024.0;
     if n < 1024 {
         format!("{}B", n)
     } else if n < 1024 * 1024 {
-        format!("{:.2}K", d / 1024.0)
+        format!("{:.2}K", d / K)
     } else if n < 1024 * 1024 * 1024 {
-        format!("{:.2}M", d / (1024.0 * 1024.0))
+        format!("{:.2}M", d / (K * K))
     } else if n < 1024u64.pow(4) {
-        format!("{:.2}G", d / (1024.0 * 1024.0 * 1024.0))
+        format!("{:.2}G", d / (K * K * K))
+    } else if n < 1024u64.pow(5) {
+        format!("{:.2}T", d / K.powi(4))
+    } else if n < 1024u64.pow(6) {
+        format!("{:.2}P", d / K.powi(5))
     } else {
-        format!("{:.2}T", d / 1024f64.powi(4))
+        format!("{}B", n)
     }
 }
 
-/// Build the INFO text for the requested sections (lowercase names;
-/// empty = default set).
-pub fn gen_info_string(srv: &Server, sections: &[String]) -> String {
-    let all = sections.iter().any(|s| s == "all" || s == "everything");
-    let default = sections.is_empty() || sections.iter().any(|s| s == "default");
-    let want = |name: &str, in_default: bool| -> bool {
-        all && name != "commandstats_never"
-            || (default && in_default)
-            || sections.iter().any(|s| s == name)
-    };
+/// getSafeInfoString: '#', ':', CR and LF in names become '_'.
+pub fn safe_info_string(s: &str) -> String {
+    s.chars()
+        .map(|ch| {
+            if matches!(ch, '#' | ':' | '\n' | '\r') {
+                '_'
+            } else {
+                ch
+            }
+        })
+        .collect()
+}
+
+/// The sections INFO was asked for (genInfoSectionDict).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct InfoSections {
+    /// Lowercased, deduplicated section names.
+    pub names: Vec<String>,
+    pub all: bool,
+    pub everything: bool,
+}
+
+/// Default sections of INFO without arguments.
+pub const DEFAULT_INFO_SECTIONS: &[&str] = &[
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "cpu",
+    "module_list",
+    "errorstats",
+    "cluster",
+    "keyspace",
+];
+
+impl InfoSections {
+    pub fn parse<'a, I: Iterator<Item = &'a [u8]>>(args: I) -> InfoSections {
+        let mut s = InfoSections::default();
+        let mut any = false;
+        for a in args {
+            any = true;
+            let w = String::from_utf8_lossy(a).to_ascii_lowercase();
+            match w.as_str() {
+                "default" => {
+                    for d in DEFAULT_INFO_SECTIONS {
+                        s.add(d);
+                    }
+                }
+                "all" => s.all = true,
+                "everything" => {
+                    s.all = true;
+                    s.everything = true;
+                }
+                _ => s.add(&w),
+            }
+        }
+        if !any {
+            for d in DEFAULT_INFO_SECTIONS {
+                s.add(d);
+            }
+        }
+        s
+    }
+
+    fn add(&mut self, name: &str) {
+        if !self.names.iter().any(|n| n == name) {
+            self.names.push(name.to_string());
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.all || self.names.iter().any(|n| n == name)
+    }
+}
+
+/// total_system_memory: MemTotal of /proc/meminfo.
+fn total_system_memory() -> u64 {
+    let text = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("MemTotal:") {
+            let kb: u64 = rest
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .unwrap_or(0);
+            return kb * 1024;
+        }
+    }
+    0
+}
+
+fn os_release() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// `%ld.%06ld` of a CPU time in seconds.
+fn cpu_secs(v: f64) -> String {
+    let us = (v * 1e6).round() as i64;
+    format!("{}.{:06}", us / 1_000_000, us % 1_000_000)
+}
+
+macro_rules! field {
+    ($out:expr, $name:expr, $val:expr) => {{
+        use std::fmt::Write as _;
+        let _ = write!($out, "{}:{}\r\n", $name, $val);
+    }};
+}
+
+/// Build the INFO text (genRedisInfoString).
+pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
     let mut out = String::with_capacity(4096);
-    let sep = |out: &mut String| {
-        if !out.is_empty() {
+    let mut sections = 0;
+    let mut begin = |out: &mut String, title: &str| {
+        if sections > 0 {
             out.push_str("\r\n");
         }
+        sections += 1;
+        out.push_str("# ");
+        out.push_str(title);
+        out.push_str("\r\n");
     };
-    if want("server", true) {
-        sep(&mut out);
+    let cfg = &srv.config;
+
+    if sel.has("server") {
+        begin(&mut out, "Server");
         let uptime = (srv.now_ms - srv.start_time_ms) / 1000;
-        let port = srv.config.port;
-        out.push_str(&format!(
-            "# Server\r\nredis_version:{}\r\nredis_git_sha1:00000000\r\nredis_git_dirty:0\r\nredis_build_id:{}\r\nredis_mode:{}\r\nos:Linux {} x86_64\r\narch_bits:64\r\nmonotonic_clock:POSIX clock_gettime\r\nmultiplexing_api:epoll\r\natomicvar_api:c11-builtin\r\ngcc_version:0.0.0\r\nprocess_id:{}\r\nprocess_supervised:no\r\nrun_id:{}\r\ntcp_port:{}\r\nserver_time_usec:{}\r\nuptime_in_seconds:{}\r\nuptime_in_days:{}\r\nhz:{}\r\nconfigured_hz:{}\r\nlru_clock:{}\r\nexecutable:{}\r\nconfig_file:{}\r\nio_threads_active:0\r\nferrodis_version:{}\r\n",
-            super::REDIS_VERSION,
-            "0000000000000000",
-            if srv.sentinel_mode { "sentinel" } else { "standalone" },
-            std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim(),
-            crate::sys::process::getpid(),
-            srv.run_id,
-            port,
-            super::now_us(),
-            uptime,
-            uptime / 86400,
-            srv.hz,
-            srv.config.hz,
-            srv.lru_clock,
-            srv.executable,
-            srv.config_file.clone().unwrap_or_default(),
-            super::FERRODIS_VERSION,
-        ));
+        let mode = if cfg.cluster_enabled {
+            "cluster"
+        } else if srv.sentinel_mode {
+            "sentinel"
+        } else {
+            "standalone"
+        };
+        let supervised = match cfg.supervised {
+            crate::config::SupervisedMode::No | crate::config::SupervisedMode::Auto => "no",
+            crate::config::SupervisedMode::Upstart => "upstart",
+            crate::config::SupervisedMode::Systemd => "systemd",
+        };
+        field!(out, "redis_version", super::REDIS_VERSION);
+        field!(out, "redis_git_sha1", "00000000");
+        field!(out, "redis_git_dirty", 0);
+        field!(out, "redis_build_id", "0000000000000000");
+        field!(out, "redis_mode", mode);
+        field!(
+            out,
+            "os",
+            format!("Linux {} {}", os_release(), std::env::consts::ARCH)
+        );
+        field!(out, "arch_bits", srv.arch_bits);
+        field!(out, "monotonic_clock", "POSIX clock_gettime");
+        field!(out, "multiplexing_api", "epoll");
+        field!(out, "atomicvar_api", "c11-builtin");
+        field!(out, "gcc_version", "0.0.0");
+        field!(out, "process_id", crate::sys::process::getpid());
+        field!(out, "process_supervised", supervised);
+        field!(out, "run_id", srv.run_id);
+        field!(
+            out,
+            "tcp_port",
+            if cfg.port != 0 {
+                cfg.port
+            } else {
+                cfg.tls_port
+            }
+        );
+        field!(out, "server_time_usec", super::now_us());
+        field!(out, "uptime_in_seconds", uptime);
+        field!(out, "uptime_in_days", uptime / (3600 * 24));
+        field!(out, "hz", srv.hz);
+        field!(out, "configured_hz", cfg.hz);
+        field!(out, "lru_clock", srv.lru_clock);
+        field!(out, "executable", srv.executable);
+        field!(out, "config_file", srv.config_file.as_deref().unwrap_or(""));
+        field!(out, "io_threads_active", 0);
+        field!(out, "ferrodis_version", super::FERRODIS_VERSION);
     }
-    if want("clients", true) {
-        sep(&mut out);
-        out.push_str(&format!(
-            "# Clients\r\nconnected_clients:{}\r\ncluster_connections:0\r\nmaxclients:{}\r\nclient_recent_max_input_buffer:{}\r\nclient_recent_max_output_buffer:0\r\nblocked_clients:{}\r\ntracking_clients:0\r\nclients_in_timeout_table:0\r\n",
-            srv.nclients,
-            srv.config.maxclients,
-            srv.clients.iter().flatten().map(|c| c.querybuf_peak).max().unwrap_or(0),
-            0
-        ));
+
+    if sel.has("clients") {
+        begin(&mut out, "Clients");
+        let maxin = srv
+            .clients
+            .iter()
+            .flatten()
+            .map(|c| c.querybuf_peak)
+            .max()
+            .unwrap_or(0);
+        let maxout = srv
+            .clients
+            .iter()
+            .flatten()
+            .map(|c| c.reply.pending())
+            .max()
+            .unwrap_or(0);
+        let replicas = srv
+            .clients
+            .iter()
+            .flatten()
+            .filter(|c| c.has(flags::SLAVE) && !c.has(flags::MONITOR))
+            .count();
+        field!(
+            out,
+            "connected_clients",
+            srv.nclients.saturating_sub(replicas)
+        );
+        field!(out, "cluster_connections", 0);
+        field!(out, "maxclients", cfg.maxclients);
+        field!(out, "client_recent_max_input_buffer", maxin);
+        field!(out, "client_recent_max_output_buffer", maxout);
+        field!(out, "blocked_clients", srv.blocked_clients());
+        field!(out, "tracking_clients", 0);
+        field!(out, "clients_in_timeout_table", srv.blocking.timeouts.len());
     }
-    if want("memory", true) {
-        sep(&mut out);
+
+    if sel.has("memory") {
+        begin(&mut out, "Memory");
         let used = crate::alloc::used_memory() as u64;
         let rss = crate::sys::process::rss_bytes();
         let peak = srv.stats.peak_memory.max(used);
-        out.push_str(&format!(
-            "# Memory\r\nused_memory:{used}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\nused_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\nused_memory_peak_human:{}\r\nused_memory_peak_perc:{:.2}%\r\nused_memory_overhead:0\r\nused_memory_startup:0\r\nused_memory_dataset:{used}\r\nused_memory_dataset_perc:100.00%\r\nallocator_allocated:{used}\r\nallocator_active:{rss}\r\nallocator_resident:{rss}\r\ntotal_system_memory:0\r\ntotal_system_memory_human:0B\r\nused_memory_lua:31744\r\nused_memory_vm_eval:31744\r\nused_memory_lua_human:31.00K\r\nused_memory_scripts_eval:0\r\nnumber_of_cached_scripts:0\r\nnumber_of_functions:0\r\nnumber_of_libraries:0\r\nused_memory_vm_functions:32768\r\nused_memory_vm_total:64512\r\nused_memory_vm_total_human:63.00K\r\nused_memory_functions:184\r\nused_memory_scripts:184\r\nused_memory_scripts_human:184B\r\nmaxmemory:0\r\nmaxmemory_human:0B\r\nmaxmemory_policy:noeviction\r\nallocator_frag_ratio:1.00\r\nallocator_frag_bytes:0\r\nallocator_rss_ratio:1.00\r\nallocator_rss_bytes:0\r\nrss_overhead_ratio:1.00\r\nrss_overhead_bytes:0\r\nmem_fragmentation_ratio:{:.2}\r\nmem_fragmentation_bytes:{}\r\nmem_not_counted_for_evict:0\r\nmem_replication_backlog:0\r\nmem_total_replication_buffers:0\r\nmem_clients_slaves:0\r\nmem_clients_normal:0\r\nmem_cluster_links:0\r\nmem_aof_buffer:0\r\nmem_allocator:libc\r\nactive_defrag_running:0\r\nlazyfree_pending_objects:0\r\nlazyfreed_objects:0\r\n",
-            human_bytes(used),
-            human_bytes(rss),
-            human_bytes(peak),
-            if peak > 0 { used as f64 * 100.0 / peak as f64 } else { 0.0 },
-            if used > 0 { rss as f64 / used as f64 } else { 0.0 },
-            rss as i64 - used as i64,
-        ));
+        let total_mem = total_system_memory();
+        let frag = if used > 0 {
+            rss as f64 / used as f64
+        } else {
+            0.0
+        };
+        field!(out, "used_memory", used);
+        field!(out, "used_memory_human", bytes_to_human(used));
+        field!(out, "used_memory_rss", rss);
+        field!(out, "used_memory_rss_human", bytes_to_human(rss));
+        field!(out, "used_memory_peak", peak);
+        field!(out, "used_memory_peak_human", bytes_to_human(peak));
+        field!(
+            out,
+            "used_memory_peak_perc",
+            format!(
+                "{:.2}%",
+                if peak > 0 {
+                    used as f64 * 100.0 / peak as f64
+                } else {
+                    0.0
+                }
+            )
+        );
+        field!(out, "used_memory_overhead", 0);
+        field!(out, "used_memory_startup", 0);
+        field!(out, "used_memory_dataset", used);
+        field!(out, "used_memory_dataset_perc", "100.00%");
+        field!(out, "allocator_allocated", used);
+        field!(out, "allocator_active", used);
+        field!(out, "allocator_resident", rss);
+        field!(out, "total_system_memory", total_mem);
+        field!(out, "total_system_memory_human", bytes_to_human(total_mem));
+        field!(out, "used_memory_lua", 32768);
+        field!(out, "used_memory_vm_eval", 32768);
+        field!(out, "used_memory_lua_human", bytes_to_human(32768));
+        field!(out, "used_memory_scripts_eval", 0);
+        field!(out, "number_of_cached_scripts", 0);
+        field!(out, "number_of_functions", 0);
+        field!(out, "number_of_libraries", 0);
+        field!(out, "used_memory_vm_functions", 33792);
+        field!(out, "used_memory_vm_total", 66560);
+        field!(out, "used_memory_vm_total_human", bytes_to_human(66560));
+        field!(out, "used_memory_functions", 200);
+        field!(out, "used_memory_scripts", 200);
+        field!(out, "used_memory_scripts_human", bytes_to_human(200));
+        field!(out, "maxmemory", cfg.maxmemory);
+        field!(out, "maxmemory_human", bytes_to_human(cfg.maxmemory));
+        field!(out, "maxmemory_policy", cfg.maxmemory_policy.name());
+        field!(out, "allocator_frag_ratio", "1.00");
+        field!(out, "allocator_frag_bytes", 0);
+        field!(out, "allocator_rss_ratio", format!("{:.2}", frag));
+        field!(out, "allocator_rss_bytes", rss as i64 - used as i64);
+        field!(out, "rss_overhead_ratio", "1.00");
+        field!(out, "rss_overhead_bytes", 0);
+        field!(out, "mem_fragmentation_ratio", format!("{:.2}", frag));
+        field!(out, "mem_fragmentation_bytes", rss as i64 - used as i64);
+        field!(out, "mem_not_counted_for_evict", 0);
+        field!(out, "mem_replication_backlog", 0);
+        field!(out, "mem_total_replication_buffers", 0);
+        field!(out, "mem_clients_slaves", 0);
+        field!(out, "mem_clients_normal", 0);
+        field!(out, "mem_cluster_links", 0);
+        field!(out, "mem_aof_buffer", 0);
+        field!(out, "mem_allocator", "libc");
+        field!(out, "active_defrag_running", 0);
+        field!(out, "lazyfree_pending_objects", 0);
+        field!(out, "lazyfreed_objects", 0);
     }
-    if want("persistence", true) {
-        sep(&mut out);
-        out.push_str(&format!(
-            "# Persistence\r\nloading:0\r\nasync_loading:0\r\ncurrent_cow_peak:0\r\ncurrent_cow_size:0\r\ncurrent_cow_size_age:0\r\ncurrent_fork_perc:0.00\r\ncurrent_save_keys_processed:0\r\ncurrent_save_keys_total:0\r\nrdb_changes_since_last_save:{}\r\nrdb_bgsave_in_progress:0\r\nrdb_last_save_time:{}\r\nrdb_last_bgsave_status:ok\r\nrdb_last_bgsave_time_sec:-1\r\nrdb_current_bgsave_time_sec:-1\r\nrdb_saves:0\r\nrdb_last_cow_size:0\r\nrdb_last_load_keys_expired:0\r\nrdb_last_load_keys_loaded:0\r\naof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:-1\r\naof_current_rewrite_time_sec:-1\r\naof_last_bgrewrite_status:ok\r\naof_rewrites:0\r\naof_rewrites_consecutive_failures:0\r\naof_last_write_status:ok\r\naof_last_cow_size:0\r\nmodule_fork_in_progress:0\r\nmodule_fork_last_cow_size:0\r\n",
-            srv.dirty, srv.lastsave
-        ));
+
+    if sel.has("persistence") {
+        begin(&mut out, "Persistence");
+        out.push_str(
+            &srv.rdb_state
+                .info_persistence_rdb(srv.dirty, srv.lastsave, srv.now_ms),
+        );
+        field!(out, "aof_enabled", cfg.appendonly as i32);
+        field!(out, "aof_rewrite_in_progress", 0);
+        field!(out, "aof_rewrite_scheduled", 0);
+        field!(out, "aof_last_rewrite_time_sec", -1);
+        field!(out, "aof_current_rewrite_time_sec", -1);
+        field!(out, "aof_last_bgrewrite_status", "ok");
+        field!(out, "aof_rewrites", 0);
+        field!(out, "aof_rewrites_consecutive_failures", 0);
+        field!(out, "aof_last_write_status", "ok");
+        field!(out, "aof_last_cow_size", 0);
+        field!(out, "module_fork_in_progress", 0);
+        field!(out, "module_fork_last_cow_size", 0);
+        out.push_str(&srv.rdb_state.info_loading_block(srv.now_ms));
     }
-    if want("stats", true) {
-        sep(&mut out);
+
+    if sel.has("stats") {
+        begin(&mut out, "Stats");
         let (ops, ikbps, okbps) = srv.instantaneous_metrics();
         let s = &srv.stats;
-        out.push_str(&format!(
-            "# Stats\r\ntotal_connections_received:{}\r\ntotal_commands_processed:{}\r\ninstantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\ntotal_net_output_bytes:{}\r\ntotal_net_repl_input_bytes:0\r\ntotal_net_repl_output_bytes:0\r\ninstantaneous_input_kbps:{:.2}\r\ninstantaneous_output_kbps:{:.2}\r\ninstantaneous_input_repl_kbps:0.00\r\ninstantaneous_output_repl_kbps:0.00\r\nrejected_connections:{}\r\nsync_full:0\r\nsync_partial_ok:0\r\nsync_partial_err:0\r\nexpired_keys:{}\r\nexpired_stale_perc:{:.2}\r\nexpired_time_cap_reached_count:{}\r\nexpire_cycle_cpu_milliseconds:{}\r\nevicted_keys:{}\r\nevicted_clients:0\r\ntotal_eviction_exceeded_time:0\r\ncurrent_eviction_exceeded_time:0\r\nkeyspace_hits:{}\r\nkeyspace_misses:{}\r\npubsub_channels:0\r\npubsub_patterns:0\r\npubsubshard_channels:0\r\nlatest_fork_usec:0\r\ntotal_forks:0\r\nmigrate_cached_sockets:0\r\nslave_expires_tracked_keys:0\r\nactive_defrag_hits:0\r\nactive_defrag_misses:0\r\nactive_defrag_key_hits:0\r\nactive_defrag_key_misses:0\r\ntotal_active_defrag_time:0\r\ncurrent_active_defrag_time:0\r\ntracking_total_keys:0\r\ntracking_total_items:0\r\ntracking_total_prefixes:0\r\nunexpected_error_replies:{}\r\ntotal_error_replies:{}\r\ndump_payload_sanitizations:{}\r\ntotal_reads_processed:{}\r\ntotal_writes_processed:{}\r\nio_threaded_reads_processed:0\r\nio_threaded_writes_processed:0\r\nreply_buffer_shrinks:0\r\nreply_buffer_expands:0\r\n",
-            s.numconnections, s.numcommands, ops, s.net_input_bytes, s.net_output_bytes, ikbps, okbps, s.rejected_conn,
-            s.expiredkeys, s.expired_stale_perc * 100.0, s.expired_time_cap_reached_count, s.expire_cycle_time_used / 1000,
-            s.evictedkeys, s.keyspace_hits, s.keyspace_misses, s.unexpected_error_replies, s.total_error_replies,
-            s.dump_payload_sanitizations, s.total_reads_processed, s.total_writes_processed
-        ));
+        field!(out, "total_connections_received", s.numconnections);
+        field!(out, "total_commands_processed", s.numcommands);
+        field!(out, "instantaneous_ops_per_sec", ops);
+        field!(out, "total_net_input_bytes", s.net_input_bytes);
+        field!(out, "total_net_output_bytes", s.net_output_bytes);
+        field!(out, "total_net_repl_input_bytes", 0);
+        field!(out, "total_net_repl_output_bytes", 0);
+        field!(out, "instantaneous_input_kbps", format!("{:.2}", ikbps));
+        field!(out, "instantaneous_output_kbps", format!("{:.2}", okbps));
+        field!(out, "instantaneous_input_repl_kbps", "0.00");
+        field!(out, "instantaneous_output_repl_kbps", "0.00");
+        field!(out, "rejected_connections", s.rejected_conn);
+        field!(out, "sync_full", 0);
+        field!(out, "sync_partial_ok", 0);
+        field!(out, "sync_partial_err", 0);
+        field!(out, "expired_keys", s.expiredkeys);
+        field!(
+            out,
+            "expired_stale_perc",
+            format!("{:.2}", s.expired_stale_perc * 100.0)
+        );
+        field!(
+            out,
+            "expired_time_cap_reached_count",
+            s.expired_time_cap_reached_count
+        );
+        field!(
+            out,
+            "expire_cycle_cpu_milliseconds",
+            s.expire_cycle_time_used / 1000
+        );
+        field!(out, "evicted_keys", s.evictedkeys);
+        field!(out, "evicted_clients", 0);
+        field!(out, "total_eviction_exceeded_time", 0);
+        field!(out, "current_eviction_exceeded_time", 0);
+        field!(out, "keyspace_hits", s.keyspace_hits);
+        field!(out, "keyspace_misses", s.keyspace_misses);
+        field!(out, "pubsub_channels", srv.pubsub.channels.len());
+        field!(out, "pubsub_patterns", srv.pubsub.patterns.len());
+        field!(out, "pubsubshard_channels", srv.pubsub.shard_channels.len());
+        field!(out, "latest_fork_usec", srv.rdb_state.stat_fork_time_us);
+        field!(out, "total_forks", srv.rdb_state.stat_total_forks);
+        field!(out, "migrate_cached_sockets", 0);
+        field!(out, "slave_expires_tracked_keys", 0);
+        field!(out, "active_defrag_hits", 0);
+        field!(out, "active_defrag_misses", 0);
+        field!(out, "active_defrag_key_hits", 0);
+        field!(out, "active_defrag_key_misses", 0);
+        field!(out, "total_active_defrag_time", 0);
+        field!(out, "current_active_defrag_time", 0);
+        field!(out, "tracking_total_keys", 0);
+        field!(out, "tracking_total_items", 0);
+        field!(out, "tracking_total_prefixes", 0);
+        field!(out, "unexpected_error_replies", s.unexpected_error_replies);
+        field!(out, "total_error_replies", s.total_error_replies);
+        field!(
+            out,
+            "dump_payload_sanitizations",
+            s.dump_payload_sanitizations
+        );
+        field!(out, "total_reads_processed", s.total_reads_processed);
+        field!(out, "total_writes_processed", s.total_writes_processed);
+        field!(out, "io_threaded_reads_processed", 0);
+        field!(out, "io_threaded_writes_processed", 0);
+        field!(out, "reply_buffer_shrinks", 0);
+        field!(out, "reply_buffer_expands", 0);
     }
-    if want("replication", true) {
-        sep(&mut out);
-        out.push_str(&format!(
-            "# Replication\r\nrole:master\r\nconnected_slaves:0\r\nmaster_failover_state:no-failover\r\nmaster_replid:{}\r\nmaster_replid2:0000000000000000000000000000000000000000\r\nmaster_repl_offset:0\r\nsecond_repl_offset:-1\r\nrepl_backlog_active:0\r\nrepl_backlog_size:1048576\r\nrepl_backlog_first_byte_offset:0\r\nrepl_backlog_histlen:0\r\n",
-            srv.run_id
-        ));
+
+    if sel.has("replication") {
+        begin(&mut out, "Replication");
+        field!(out, "role", "master");
+        field!(out, "connected_slaves", 0);
+        if cfg.min_replicas_to_write > 0 && cfg.min_replicas_max_lag > 0 {
+            field!(out, "min_slaves_good_slaves", 0);
+        }
+        field!(out, "master_failover_state", "no-failover");
+        field!(out, "master_replid", srv.run_id);
+        field!(
+            out,
+            "master_replid2",
+            "0000000000000000000000000000000000000000"
+        );
+        field!(out, "master_repl_offset", 0);
+        field!(out, "second_repl_offset", -1);
+        field!(out, "repl_backlog_active", 0);
+        field!(out, "repl_backlog_size", cfg.repl_backlog_size);
+        field!(out, "repl_backlog_first_byte_offset", 0);
+        field!(out, "repl_backlog_histlen", 0);
     }
-    if want("cpu", true) {
-        sep(&mut out);
+
+    if sel.has("cpu") {
+        begin(&mut out, "CPU");
         let (u, s) = crate::sys::process::cpu_usage(false);
         let (cu, cs) = crate::sys::process::cpu_usage(true);
-        out.push_str(&format!(
-            "# CPU\r\nused_cpu_sys:{:.6}\r\nused_cpu_user:{:.6}\r\nused_cpu_sys_children:{:.6}\r\nused_cpu_user_children:{:.6}\r\nused_cpu_sys_main_thread:{:.6}\r\nused_cpu_user_main_thread:{:.6}\r\n",
-            s, u, cs, cu, s, u
-        ));
+        field!(out, "used_cpu_sys", cpu_secs(s));
+        field!(out, "used_cpu_user", cpu_secs(u));
+        field!(out, "used_cpu_sys_children", cpu_secs(cs));
+        field!(out, "used_cpu_user_children", cpu_secs(cu));
+        field!(out, "used_cpu_sys_main_thread", cpu_secs(s));
+        field!(out, "used_cpu_user_main_thread", cpu_secs(u));
     }
-    if want("modules", true) {
-        sep(&mut out);
-        out.push_str("# Modules\r\n");
+
+    if sel.has("module_list") || sel.has("modules") {
+        begin(&mut out, "Modules");
     }
-    if want("commandstats", false) {
-        sep(&mut out);
-        out.push_str("# Commandstats\r\n");
+
+    if sel.has("commandstats") {
+        begin(&mut out, "Commandstats");
         for c in srv.commands.cmds.iter() {
             let st = &c.stats;
             if st.calls == 0 && st.failed_calls == 0 && st.rejected_calls == 0 {
                 continue;
             }
-            let per = if st.calls > 0 {
-                st.usec as f64 / st.calls as f64
-            } else {
+            let per = if st.calls == 0 {
                 0.0
+            } else {
+                (st.usec as f32 / st.calls as f32) as f64
             };
             out.push_str(&format!(
                 "cmdstat_{}:calls={},usec={},usec_per_call={:.2},rejected_calls={},failed_calls={}\r\n",
-                c.full_name, st.calls, st.usec, per, st.rejected_calls, st.failed_calls
+                safe_info_string(c.full_name),
+                st.calls,
+                st.usec,
+                per,
+                st.rejected_calls,
+                st.failed_calls
             ));
         }
     }
-    if want("errorstats", true) {
-        sep(&mut out);
-        out.push_str("# Errorstats\r\n");
+
+    if sel.has("errorstats") {
+        begin(&mut out, "Errorstats");
         let mut errs: Vec<_> = srv.stats.errors.iter().collect();
         errs.sort();
         for (code, n) in errs {
-            out.push_str(&format!("errorstat_{}:count={}\r\n", code, n));
+            out.push_str(&format!(
+                "errorstat_{}:count={}\r\n",
+                safe_info_string(code),
+                n
+            ));
         }
     }
-    if want("cluster", true) {
-        sep(&mut out);
-        out.push_str("# Cluster\r\ncluster_enabled:0\r\n");
+
+    if sel.has("latencystats") {
+        begin(&mut out, "Latencystats");
+        if cfg.latency_tracking {
+            for c in srv.commands.cmds.iter() {
+                if let Some(h) = c.stats.latency_histogram.as_deref() {
+                    super::latency::fill_percentile_distribution(
+                        &mut out,
+                        &safe_info_string(c.full_name),
+                        h,
+                        &cfg.latency_tracking_info_percentiles,
+                    );
+                }
+            }
+        }
     }
-    if want("keyspace", true) {
-        sep(&mut out);
-        out.push_str("# Keyspace\r\n");
+
+    if sel.has("cluster") {
+        begin(&mut out, "Cluster");
+        field!(out, "cluster_enabled", cfg.cluster_enabled as i32);
+    }
+
+    if sel.has("keyspace") {
+        begin(&mut out, "Keyspace");
         for db in srv.dbs.iter() {
-            if db.len() > 0 {
+            let (keys, vkeys) = (db.dict.len(), db.expires.len());
+            if keys > 0 || vkeys > 0 {
                 out.push_str(&format!(
                     "db{}:keys={},expires={},avg_ttl={}\r\n",
-                    db.id,
-                    db.len(),
-                    db.expires.len(),
-                    db.avg_ttl
+                    db.id, keys, vkeys, db.avg_ttl
                 ));
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn parse(words: &[&str]) -> InfoSections {
+        InfoSections::parse(words.iter().map(|w| w.as_bytes()))
+    }
+
+    fn titles(s: &str) -> Vec<String> {
+        s.split("\r\n")
+            .filter(|l| l.starts_with("# "))
+            .map(|l| l[2..].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn section_selection() {
+        let srv = match Server::new(Config::default(), "/x/redis-server".into(), false) {
+            Ok(s) => s,
+            Err(_) => return,
+        };
+        let default = [
+            "Server",
+            "Clients",
+            "Memory",
+            "Persistence",
+            "Stats",
+            "Replication",
+            "CPU",
+            "Modules",
+            "Errorstats",
+            "Cluster",
+            "Keyspace",
+        ];
+        assert_eq!(titles(&gen_info_string(&srv, &parse(&[]))), default);
+        assert_eq!(
+            titles(&gen_info_string(&srv, &parse(&["DEFAULT"]))),
+            default
+        );
+        let all = [
+            "Server",
+            "Clients",
+            "Memory",
+            "Persistence",
+            "Stats",
+            "Replication",
+            "CPU",
+            "Modules",
+            "Commandstats",
+            "Errorstats",
+            "Latencystats",
+            "Cluster",
+            "Keyspace",
+        ];
+        assert_eq!(titles(&gen_info_string(&srv, &parse(&["all"]))), all);
+        assert_eq!(titles(&gen_info_string(&srv, &parse(&["everything"]))), all);
+        assert_eq!(titles(&gen_info_string(&srv, &parse(&["cpu", "all"]))), all);
+        // Requested order does not matter; duplicates are printed once.
+        assert_eq!(
+            titles(&gen_info_string(
+                &srv,
+                &parse(&["keyspace", "CPU", "cpu", "server"])
+            )),
+            ["Server", "CPU", "Keyspace"]
+        );
+        assert_eq!(gen_info_string(&srv, &parse(&["nosuchsection"])), "");
+        assert_eq!(gen_info_string(&srv, &parse(&["sentinel"])), "");
+        let cs = gen_info_string(&srv, &parse(&["commandSTATS"]));
+        assert_eq!(cs, "# Commandstats\r\n");
+        let two = gen_info_string(&srv, &parse(&["cluster", "modules"]));
+        assert_eq!(two, "# Modules\r\n\r\n# Cluster\r\ncluster_enabled:0\r\n");
+        let server = gen_info_string(&srv, &parse(&["server"]));
+        assert!(server.contains("redis_version:7.0.15\r\n"));
+        assert!(server.contains("executable:/x/redis-server\r\n"));
+        assert!(server.contains("\r\nferrodis_version:"));
+        assert!(server.ends_with("\r\n"));
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(bytes_to_human(1023), "1023B");
+        assert_eq!(bytes_to_human(916312), "894.84K");
+        assert_eq!(bytes_to_human(11993088), "11.44M");
+        assert_eq!(bytes_to_human(25276514304), "23.54G");
+        assert_eq!(safe_info_string("a:b#c\r\nd"), "a_b_c__d");
+        assert_eq!(cpu_secs(0.010191), "0.010191");
+        assert_eq!(cpu_secs(12.5), "12.500000");
+    }
 }

@@ -113,8 +113,15 @@ impl Server {
     /// Create or overwrite a key (Redis's setKey): removes the TTL unless
     /// `keep_ttl`, signals WATCHers.
     pub fn set_key(&mut self, db: usize, key: &[u8], val: Value, keep_ttl: bool) {
+        if matches!(val, Value::List(_)) {
+            // dbAdd's signalKeyAsReady: wake clients blocked on the key.
+            self.signal_key_as_ready(db, key);
+        }
         let obj = Obj::new(val, self.lru_clock);
         self.dbs[db].set_key(key, obj, keep_ttl);
+        // Clients blocked on the key (BZPOPMIN, BLPOP ...) may be served now
+        // (only if the value has the type they wait for, see blocking.rs).
+        self.signal_key_as_ready(db, key);
         self.signal_modified_key(db, key);
     }
 
@@ -153,6 +160,9 @@ impl Server {
     pub fn signal_swapped_dbs(&mut self, db1: usize, db2: usize) {
         self.touch_all_watched_keys_in_db(db1, Some(db2));
         self.touch_all_watched_keys_in_db(db2, Some(db1));
+        // scanDatabaseForReadyKeys on both dbs.
+        self.signal_blocked_keys_in_db(db1);
+        self.signal_blocked_keys_in_db(db2);
     }
 
     /// Publish a keyspace notification if its class is enabled

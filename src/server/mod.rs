@@ -22,8 +22,11 @@ pub mod config_apply;
 pub mod cron;
 pub mod info;
 pub mod keyspace;
+pub mod latency;
+pub mod monitor;
 pub mod multi;
 pub mod pubsub;
+pub mod slowlog;
 pub mod startup;
 
 use crate::client::{flags, Args, Client};
@@ -153,6 +156,17 @@ pub struct Server {
     pub watched: HashMap<(usize, Vec<u8>), Vec<(RawFd, bool)>>,
     pub in_exec: bool,
     pub blocking: blocking::Blocking,
+    /// RDB persistence / fork child / loading state (rdb/mod.rs).
+    pub rdb_state: crate::rdb::RdbState,
+    /// LATENCY LATEST/HISTORY/DOCTOR events (server/latency.rs).
+    pub latency: latency::LatencyMonitor,
+    /// SLOWLOG entries (server/slowlog.rs).
+    pub slowlog: slowlog::Slowlog,
+    /// Argument positions of the running command to show as "(redacted)"
+    /// in SLOWLOG / MONITOR (Redis's redactClientCommandArgument). Reset by `call`.
+    pub redacted_args: Vec<usize>,
+    /// DEBUG PAUSE-CRON: skip server_cron while set.
+    pub cron_paused: bool,
 }
 
 impl Server {
@@ -208,6 +222,11 @@ impl Server {
             watched: HashMap::new(),
             in_exec: false,
             blocking: blocking::Blocking::default(),
+            rdb_state: crate::rdb::RdbState::default(),
+            latency: latency::LatencyMonitor::default(),
+            slowlog: slowlog::Slowlog::default(),
+            redacted_args: Vec::new(),
+            cron_paused: false,
             config,
         })
     }
@@ -234,29 +253,58 @@ impl Server {
                 crate::server_log!(Warning, "epoll_wait failed: {}", e);
             }
             self.now_ms = now_ms();
-            for &(fd, mask) in events.iter() {
-                match self
-                    .fd_owner
-                    .get(fd as usize)
-                    .copied()
-                    .unwrap_or(FdOwner::None)
-                {
-                    FdOwner::Listener(i) => self.accept_connections(i),
-                    FdOwner::Client => {
-                        if mask & epoll::READABLE != 0 {
-                            self.read_from_client(fd);
-                        }
-                        if mask & epoll::WRITABLE != 0 {
-                            self.write_to_client(fd, true);
-                        }
-                    }
-                    FdOwner::None => {}
-                }
-            }
+            self.handle_events(&events);
             if self.now_ms >= self.next_cron_ms {
-                self.server_cron();
+                if !self.cron_paused {
+                    self.server_cron();
+                }
                 self.next_cron_ms = self.now_ms + 1000 / self.hz;
             }
+        }
+    }
+
+    /// Dispatch the readiness events of one poll.
+    fn handle_events(&mut self, events: &[(RawFd, u8)]) {
+        for &(fd, mask) in events.iter() {
+            match self
+                .fd_owner
+                .get(fd as usize)
+                .copied()
+                .unwrap_or(FdOwner::None)
+            {
+                FdOwner::Listener(i) => self.accept_connections(i),
+                FdOwner::Client => {
+                    if mask & epoll::READABLE != 0 {
+                        self.read_from_client(fd);
+                    }
+                    if mask & epoll::WRITABLE != 0 {
+                        self.write_to_client(fd, true);
+                    }
+                }
+                FdOwner::None => {}
+            }
+        }
+    }
+
+    /// processEventsWhileBlocked: serve clients during a long blocking
+    /// operation (loading a dataset): a few non-blocking polls, no timers.
+    /// A shutdown requested meanwhile ends the process here.
+    pub fn process_events_while_blocked(&mut self) {
+        let mut events = Vec::with_capacity(64);
+        for _ in 0..4 {
+            self.before_sleep();
+            if let Some(code) = self.exit_code {
+                std::process::exit(code);
+            }
+            if self.poller.wait(0, &mut events).is_err() || events.is_empty() {
+                break;
+            }
+            self.now_ms = now_ms();
+            self.handle_events(&events);
+        }
+        self.before_sleep();
+        if let Some(code) = self.exit_code {
+            std::process::exit(code);
         }
     }
 
@@ -275,9 +323,10 @@ impl Server {
     /// Work done before going back to epoll_wait (Redis's beforeSleep):
     /// free clients scheduled for closing and flush pending replies.
     pub fn before_sleep(&mut self) {
-        if sys::signal::take_shutdown_request().is_some() || self.shutdown_asap {
+        let sig = sys::signal::take_shutdown_request();
+        if sig.is_some() || self.shutdown_asap {
             self.shutdown_asap = false;
-            self.handle_signal_shutdown();
+            self.handle_signal_shutdown(sig.unwrap_or(SIGTERM));
         }
         self.now_ms = now_ms();
         if !self.blocking.timeouts.is_empty() {
@@ -366,7 +415,7 @@ impl Server {
             }
         }
         // maxclients: reply and close (Redis writes the error synchronously).
-        if self.nclients >= self.config.maxclients.max(0) as usize {
+        if self.nclients >= self.config.maxclients as usize {
             let _ = sys::write(fd, b"-ERR max number of clients reached\r\n");
             self.stats.rejected_conn += 1;
             sys::close(fd);
@@ -538,7 +587,7 @@ impl Server {
         if c.querybuf.len() > c.querybuf_peak {
             c.querybuf_peak = c.querybuf.len();
         }
-        let limit = self.config.client_query_buffer_limit.max(0) as usize;
+        let limit = self.config.client_query_buffer_limit as usize;
         if !c.has(flags::MASTER) && c.querybuf.len() > limit {
             let info = self.client_info_string(&c);
             let head: String =
@@ -789,6 +838,33 @@ impl Server {
                 return;
             }
         }
+        // stop-writes-on-bgsave-error (processCommand's disk error check).
+        if crate::rdb::write_commands_denied_by_disk_error(self)
+            && !c.has(flags::MASTER)
+            && (cflags & flag::WRITE != 0
+                || full_name == "ping"
+                || (full_name == "exec" && self.queued_write(c)))
+        {
+            self.commands.cmds[idx].stats.rejected_calls += 1;
+            if full_name == "exec" {
+                // execCommandAbort
+                crate::command::multi::discard_transaction(self, c);
+                c.reply.error(&format!(
+                    "EXECABORT Transaction discarded because of: {}",
+                    crate::rdb::MISCONF_BGSAVE_ERR
+                ));
+                self.count_error_replies(c);
+            } else {
+                self.reject(c, crate::rdb::MISCONF_BGSAVE_ERR);
+            }
+            return;
+        }
+        // Loading a dataset: only commands flagged `loading` run.
+        if self.rdb_state.loading && !self.rdb_state.async_loading && cflags & flag::LOADING == 0 {
+            self.commands.cmds[idx].stats.rejected_calls += 1;
+            self.reject(c, "LOADING Redis is loading the dataset in memory");
+            return;
+        }
         if c.has(flags::MULTI)
             && !matches!(
                 full_name,
@@ -800,6 +876,15 @@ impl Server {
             return;
         }
         self.call(c, idx, args);
+    }
+
+    /// True when a command queued by MULTI is a write command.
+    fn queued_write(&self, c: &Client) -> bool {
+        c.mstate.iter().any(|q| {
+            self.resolve_command(&q.args())
+                .map(|i| self.commands.cmds[i].flags & flag::WRITE != 0)
+                .unwrap_or(false)
+        })
     }
 
     /// Reply an error for a command that was not executed.
@@ -854,6 +939,7 @@ impl Server {
         }
         self.count_error_replies(c);
         self.stats.numcommands += 1;
+        self.after_call_introspection(c, idx, args, usec);
         let forced = std::mem::take(&mut self.force_propagation);
         let prevented = std::mem::take(&mut self.prevent_propagation);
         if !prevented
@@ -918,18 +1004,70 @@ impl Server {
         info::client_info_string(self, c)
     }
 
-    pub fn handle_signal_shutdown(&mut self) {
-        let count = sys::signal::SHUTDOWN_COUNT.load(std::sync::atomic::Ordering::SeqCst);
-        let _ = count;
-        crate::server_log!(Warning, "Received SIGTERM scheduling shutdown...");
-        if self.prepare_for_shutdown(false, false).is_ok() {
+    /// A SIGTERM / SIGINT arrived: shut down with the shutdown-on-sig*
+    /// flags (Redis's serverCron shutdown_asap branch). On failure (the
+    /// final save failed) the server keeps running.
+    pub fn handle_signal_shutdown(&mut self, sig: i32) {
+        let (msg, flags) = if self.rdb_state.loading {
+            (
+                "Received shutdown signal during loading, scheduling shutdown.",
+                crate::config::SHUTDOWN_NOSAVE,
+            )
+        } else if sig == SIGINT {
+            (
+                "Received SIGINT scheduling shutdown...",
+                self.config.shutdown_on_sigint,
+            )
+        } else {
+            (
+                "Received SIGTERM scheduling shutdown...",
+                self.config.shutdown_on_sigterm,
+            )
+        };
+        crate::server_log!(Warning, "{}", msg);
+        if self.prepare_for_shutdown_flags(flags).is_ok() {
             self.exit_code = Some(0);
         }
     }
 
-    /// Redis's prepareForShutdown (the save step arrives with RDB).
-    pub fn prepare_for_shutdown(&mut self, _nosave: bool, _save: bool) -> Result<(), ()> {
+    /// Redis's prepareForShutdown with NOSAVE / SAVE only.
+    pub fn prepare_for_shutdown(&mut self, nosave: bool, save: bool) -> Result<(), ()> {
+        let mut flags = 0;
+        if nosave {
+            flags |= crate::config::SHUTDOWN_NOSAVE;
+        }
+        if save {
+            flags |= crate::config::SHUTDOWN_SAVE;
+        }
+        self.prepare_for_shutdown_flags(flags).map_err(|_| ())
+    }
+
+    /// Redis's prepareForShutdown + finishShutdown with SHUTDOWN_* flag
+    /// bits (crate::config::SHUTDOWN_SAVE / NOSAVE / NOW / FORCE). Err when
+    /// the final RDB save failed without FORCE: the shutdown is cancelled.
+    pub fn prepare_for_shutdown_flags(
+        &mut self,
+        mut flags: u32,
+    ) -> Result<(), crate::rdb::SaveFailed> {
+        use crate::config::{SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_SAVE};
+        if self.rdb_state.loading || self.sentinel_mode {
+            flags = (flags & !SHUTDOWN_SAVE) | SHUTDOWN_NOSAVE;
+        }
         crate::server_log!(Warning, "User requested shutdown...");
+        if crate::rdb::shutdown_save(
+            self,
+            flags & SHUTDOWN_NOSAVE != 0,
+            flags & SHUTDOWN_SAVE != 0,
+            flags & SHUTDOWN_FORCE != 0,
+        )
+        .is_err()
+        {
+            crate::server_log!(
+                Warning,
+                "Errors trying to shut down the server. Check the logs for more information."
+            );
+            return Err(crate::rdb::SaveFailed);
+        }
         // Best effort: flush what clients are owed.
         let fds: Vec<RawFd> = self.clients.iter().flatten().map(|c| c.fd).collect();
         for fd in fds {
@@ -964,6 +1102,10 @@ impl Server {
 }
 
 pub const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
+/// Signal numbers (Linux) the shutdown path distinguishes.
+const SIGINT: i32 = 2;
+const SIGTERM: i32 = 15;
 
 /// Wall clock in milliseconds.
 pub fn now_ms() -> i64 {

@@ -8,7 +8,7 @@ use crate::sys;
 impl Server {
     /// Raise RLIMIT_NOFILE to maxclients + 32, or lower maxclients to fit.
     pub fn adjust_open_files_limit(&mut self) {
-        let maxfiles = self.config.maxclients.max(1) as u64 + CONFIG_MIN_RESERVED_FDS;
+        let maxfiles = self.config.maxclients.max(1) + CONFIG_MIN_RESERVED_FDS;
         let (cur, hard) = match sys::process::get_nofile_limit() {
             Ok(l) => l,
             Err(e) => {

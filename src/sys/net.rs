@@ -269,3 +269,40 @@ pub fn shutdown(fd: RawFd) {
         libc::shutdown(fd, libc::SHUT_RDWR);
     }
 }
+
+/// Blocking TCP connect to `dst` from a socket first bound to `src` (port 0),
+/// returned as a std `TcpStream` (Redis's `anetTcpNonBlockBindConnect` minus
+/// the non-blocking part). Used by tests that must appear to come from a
+/// non-local address such as 127.0.0.2 (protected mode), and a building block
+/// for `bind-source-addr`.
+pub fn tcp_connect_from(src: IpAddr, dst: &SocketAddr) -> io::Result<std::net::TcpStream> {
+    use std::os::fd::FromRawFd;
+    let family = if dst.is_ipv4() {
+        libc::AF_INET
+    } else {
+        libc::AF_INET6
+    };
+    let fd = syscall!(socket(family, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0))?;
+    let res = (|| {
+        let (storage, len) = sockaddr_from(&SocketAddr::new(src, 0));
+        // SAFETY: storage holds a valid sockaddr of `len` bytes.
+        syscall!(bind(fd, &storage as *const _ as *const libc::sockaddr, len))?;
+        let (storage, len) = sockaddr_from(dst);
+        // SAFETY: storage holds a valid sockaddr of `len` bytes.
+        syscall!(connect(
+            fd,
+            &storage as *const _ as *const libc::sockaddr,
+            len
+        ))?;
+        Ok(())
+    })();
+    match res {
+        // SAFETY: fd is a connected stream socket that nothing else owns; the
+        // TcpStream takes over closing it.
+        Ok(()) => Ok(unsafe { std::net::TcpStream::from_raw_fd(fd) }),
+        Err(e) => {
+            super::close(fd);
+            Err(e)
+        }
+    }
+}

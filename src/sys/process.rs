@@ -90,7 +90,7 @@ pub fn get_nofile_limit() -> io::Result<(u64, u64)> {
     };
     // SAFETY: rl is a live rlimit.
     syscall!(getrlimit(libc::RLIMIT_NOFILE, &mut rl))?;
-    Ok((rl.rlim_cur as u64, rl.rlim_max as u64))
+    Ok((rl.rlim_cur, rl.rlim_max))
 }
 
 pub fn set_nofile_limit(soft: u64, hard: u64) -> io::Result<()> {
@@ -138,4 +138,30 @@ pub fn rss_bytes() -> u64 {
     // SAFETY: sysconf has no preconditions.
     let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     pages * page.max(4096) as u64
+}
+
+/// SIGUSR1: how an RDB child is stopped without it counting as a failed
+/// save (Redis's killRDBChild).
+pub const SIGUSR1: i32 = libc::SIGUSR1;
+
+/// pipe(2) with both ends close-on-exec; each end optionally non-blocking
+/// (Redis's `anetPipe(fds, read_flags, write_flags)`). Returns (read, write).
+pub fn pipe(read_nonblock: bool, write_nonblock: bool) -> io::Result<(RawFd, RawFd)> {
+    let mut fds = [-1i32; 2];
+    // SAFETY: fds points to two writable ints, as pipe2 requires.
+    syscall!(pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC))?;
+    for (fd, nb) in [(fds[0], read_nonblock), (fds[1], write_nonblock)] {
+        if nb {
+            // SAFETY: fcntl on an fd we just created.
+            let fl = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+            // SAFETY: as above.
+            if fl == -1 || unsafe { libc::fcntl(fd, libc::F_SETFL, fl | libc::O_NONBLOCK) } == -1 {
+                let e = io::Error::last_os_error();
+                super::close(fds[0]);
+                super::close(fds[1]);
+                return Err(e);
+            }
+        }
+    }
+    Ok((fds[0], fds[1]))
 }

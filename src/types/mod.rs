@@ -1,7 +1,10 @@
 //! Value types other than strings, one file per Redis `t_*.c` data half
-//! (the commands live in `crate::command`).
+//! (the commands live in `crate::command`): `list.rs` (quicklist),
+//! `zset.rs` (sorted sets), `hash.rs`, `set.rs`.
 pub mod hash;
+pub mod list;
 pub mod set;
+pub mod zset;
 
 #[cfg(test)]
 mod tests {
@@ -13,7 +16,10 @@ mod tests {
     fn values_stay_small() {
         assert_eq!(size_of::<super::hash::Hash>(), 16);
         assert_eq!(size_of::<super::set::Set>(), 16);
-        assert_eq!(size_of::<crate::db::Value>(), size_of::<crate::db::StrVal>());
+        assert_eq!(
+            size_of::<crate::db::Value>(),
+            size_of::<crate::db::StrVal>()
+        );
     }
 
     /// The in-place readers never panic on corrupt blobs (RESTORE with

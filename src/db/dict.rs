@@ -459,7 +459,10 @@ impl<V> Dict<V> {
     /// (Redis's dictGetFairRandomKey): sample up to 15 elements from a run of
     /// consecutive buckets starting at a random one (dictGetSomeKeys, with
     /// reservoir sampling inside long chains) and pick one of them uniformly,
-    /// so elements in long chains are not under-represented.
+    /// so elements in long chains are not under-represented. Exactly uniform
+    /// for dicts of up to 15 elements (the whole table is sampled); for
+    /// bigger ones elements after runs of empty buckets are favoured, as in
+    /// Redis.
     pub fn fair_random_entry(&self, rng: &mut crate::util::rand::Rng) -> Option<(&[u8], &V)> {
         const GETFAIR_NUM_ENTRIES: usize = 15;
         let count = self.len().min(GETFAIR_NUM_ENTRIES);
@@ -629,6 +632,40 @@ mod tests {
         for i in 0..1000 {
             assert!(seen.contains(format!("a{i}").as_bytes()), "missing a{i}");
         }
+    }
+
+    #[test]
+    fn fair_random_entry_is_uniform_even_while_rehashing() {
+        let mut rng = crate::util::rand::Rng::new(11);
+        let mut d: Dict<u32> = Dict::new();
+        assert!(d.fair_random_entry(&mut rng).is_none());
+        // 10 elements in 16 buckets: some chains are longer than others,
+        // which random_entry would under-sample.
+        for i in 0..10u32 {
+            d.insert(format!("e{i}").as_bytes(), i);
+        }
+        let chi = |d: &Dict<u32>, rng: &mut crate::util::rand::Rng, n: usize| {
+            let mut counts = vec![0f64; n];
+            for _ in 0..20000 {
+                let (_, v) = d.fair_random_entry(rng).unwrap();
+                counts[*v as usize] += 1.0;
+            }
+            let p = 20000.0 / n as f64;
+            counts.iter().map(|c| (c - p).powi(2) / p).sum::<f64>()
+        };
+        assert!(chi(&d, &mut rng, 10) < 40.0);
+        // Grow into a rehash: every element stays reachable from both
+        // tables (for bigger dicts the sampling window makes the choice only
+        // approximately uniform, exactly as Redis's).
+        for i in 10..40u32 {
+            d.insert(format!("e{i}").as_bytes(), i);
+        }
+        assert!(d.is_rehashing());
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..20000 {
+            seen.insert(*d.fair_random_entry(&mut rng).unwrap().1);
+        }
+        assert_eq!(seen.len(), 40);
     }
 
     #[test]

@@ -34,10 +34,10 @@ pub enum Value {
     List(Box<crate::types::list::List>),
     /// Sorted set (listpack or skiplist encoding).
     ZSet(Box<crate::types::zset::ZSet>),
-    /// Hash (listpack or hashtable encoding).
-    Hash(Box<crate::types::hash::Hash>),
-    /// Set (intset or hashtable encoding).
-    Set(Box<crate::types::set::Set>),
+    /// Hash (listpack or hashtable encoding); 16 bytes, no extra box.
+    Hash(crate::types::hash::Hash),
+    /// Set (intset or hashtable encoding); 16 bytes, no extra box.
+    Set(crate::types::set::Set),
 }
 
 pub struct Obj {

@@ -24,7 +24,6 @@ use crate::db::{ziplist, zipmap};
 use crate::types::hash::{Hash, HashLimits};
 use crate::types::set::Set;
 use crate::types::zset::{ZLimits, ZSet, ZSetLoader};
-use crate::util::num::string2ll;
 use std::io;
 
 /// What `load_value` needs besides the bytes: configuration (encoding
@@ -313,24 +312,14 @@ fn load_set(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
     if len == 0 {
         return Ok(None);
     }
-    let max = ctx.config.set_max_intset_entries.min(1 << 30);
-    let mut set = if len > max {
-        Set::new_table()
-    } else {
-        Set::new_intset()
-    };
+    let mut set = Set::new_for_load(len, ctx.config.set_max_intset_entries);
     let mut buf = Vec::new();
     for _ in 0..len {
         buf.clear();
         rd.load_string_into(&mut buf)?;
-        if set.intset().is_some() && string2ll(&buf).is_none() {
-            set.convert_to_table();
-        }
-        if !set.insert_loaded(&buf) {
-            return Err(rd.corrupt("Duplicate set members detected"));
-        }
+        set.load_member(&buf).map_err(|e| rd.corrupt(e))?;
     }
-    Ok(Some(Value::Set(Box::new(set))))
+    Ok(Some(Value::Set(set)))
 }
 
 /// RDB_TYPE_SET_INTSET: the intset blob adopted as is (validated, deeply
@@ -353,51 +342,30 @@ fn load_set_intset(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>
         }
         let mut set = Set::from_intset(is);
         set.convert_to_table();
-        return Ok(Some(Value::Set(Box::new(set))));
+        return Ok(Some(Value::Set(set)));
     }
-    Ok(Some(Value::Set(Box::new(Set::from_intset(is)))))
+    Ok(Some(Value::Set(Set::from_intset(is))))
 }
 
 /// rdbLoadObject for RDB_TYPE_HASH: pairs go into a listpack until the
 /// count, a field / value length or the listpack size says hashtable
 /// (converted on the spot, as Redis), then into the table.
 fn load_hash(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
-    let mut len = rd.load_count(2)?;
+    let len = rd.load_count(2)?;
     if len == 0 {
         return Ok(None);
     }
     let limits = HashLimits::from_config(ctx.config);
-    let mut h = if len > limits.max_entries {
-        Hash::new_table()
-    } else {
-        Hash::new()
-    };
+    let mut h = Hash::new_for_load(len, limits);
     let (mut field, mut value) = (Vec::new(), Vec::new());
-    while len > 0 {
-        len -= 1;
+    for _ in 0..len {
         field.clear();
         value.clear();
         rd.load_string_into(&mut field)?;
         rd.load_string_into(&mut value)?;
-        if let Some(lp) = h.listpack() {
-            if field.len() as u64 > limits.max_value
-                || value.len() as u64 > limits.max_value
-                || !lp.safe_to_add(field.len() + value.len())
-            {
-                h.convert_to_table();
-                if !h.insert_loaded(&field, &value) {
-                    return Err(rd.corrupt("Duplicate hash fields detected"));
-                }
-                continue;
-            }
-            if !h.insert_loaded(&field, &value) {
-                return Err(rd.corrupt("Hash with dup elements"));
-            }
-        } else if !h.insert_loaded(&field, &value) {
-            return Err(rd.corrupt("Duplicate hash fields detected"));
-        }
+        h.load_pair(&field, &value, limits).map_err(|e| rd.corrupt(e))?;
     }
-    Ok(Some(Value::Hash(Box::new(h))))
+    Ok(Some(Value::Hash(h)))
 }
 
 /// RDB_TYPE_HASH_ZIPMAP (Redis 2.x): always deep-validated, converted to a
@@ -427,7 +395,7 @@ fn load_hash_zipmap(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value
     if h.len() as u64 > limits.max_entries || maxlen as u64 > limits.max_value {
         h.convert_to_table();
     }
-    Ok(Some(Value::Hash(Box::new(h))))
+    Ok(Some(Value::Hash(h)))
 }
 
 /// RDB_TYPE_HASH_ZIPLIST (RDB ≤ 9): deep-validated and converted to a
@@ -443,7 +411,7 @@ fn load_hash_ziplist(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Valu
     if h.len() as u64 > ctx.config.hash_max_listpack_entries {
         h.convert_to_table();
     }
-    Ok(Some(Value::Hash(Box::new(h))))
+    Ok(Some(Value::Hash(h)))
 }
 
 /// RDB_TYPE_HASH_LISTPACK: the blob adopted as is after validation
@@ -467,9 +435,9 @@ fn load_hash_listpack(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Val
         }
         let mut h = Hash::from_listpack(lp);
         h.convert_to_table();
-        return Ok(Some(Value::Hash(Box::new(h))));
+        return Ok(Some(Value::Hash(h)));
     }
-    Ok(Some(Value::Hash(Box::new(Hash::from_listpack(lp)))))
+    Ok(Some(Value::Hash(Hash::from_listpack(lp))))
 }
 
 fn zlimits(cfg: &Config) -> ZLimits {

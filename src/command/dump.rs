@@ -719,7 +719,7 @@ mod tests {
                 let mut h = Hash::new();
                 h.set(b"f1", b"v1", hl);
                 h.set(b"f2", b"2", hl);
-                Value::Hash(Box::new(h))
+                Value::Hash(h)
             }
             "z" | "zs" => {
                 let zl = if name == "zs" {
@@ -740,7 +740,7 @@ mod tests {
                 for m in [&b"3"[..], b"1", b"2"] {
                     s.add(m, 512);
                 }
-                Value::Set(Box::new(s))
+                Value::Set(s)
             }
             "l" => {
                 let mut l = List::new(-2, 0);

@@ -503,12 +503,14 @@ pub fn load_data_from_disk(srv: &mut Server) {
     let start = std::time::Instant::now();
     let filename = srv.config.dbfilename.clone();
     match rdb_load(srv, &filename, false, true) {
-        Ok(_) => {
+        Ok(stats) => {
             crate::server_log!(
                 Notice,
                 "DB loaded from disk: {:.3} seconds",
                 start.elapsed().as_secs_f64()
             );
+            // Restore the replication id / offset from the aux fields.
+            crate::replication::replica::restore_from_rdb(srv, &stats);
         }
         Err(LoadFailure::NotFound) => {}
         Err(LoadFailure::TooManyDbs(_)) => {

@@ -21,7 +21,8 @@ impl Server {
         self.cronloops += 1;
         self.track_instantaneous_metrics();
         self.clients_cron();
-        if self.active_expire_enabled {
+        // Replicas never expire keys themselves: the master sends DELs.
+        if self.active_expire_enabled && !self.repl.is_replica() {
             self.active_expire_cycle();
         }
         for db in self.dbs.iter_mut() {
@@ -35,6 +36,7 @@ impl Server {
             }
         }
         crate::rdb::child::rdb_cron(self);
+        crate::replication::cron(self);
         let used = crate::alloc::used_memory() as u64;
         if used > self.stats.peak_memory {
             self.stats.peak_memory = used;

@@ -291,6 +291,9 @@ pub struct ReplState {
     pub logflood: logflood::LogFlood,
     /// "ip:port" of the master we connect to (the MASTER client's addr).
     pub link_peer: String,
+    /// Keys that got a TTL from a client of a writable replica: the
+    /// replica expires them itself (slaveKeysWithExpire).
+    pub slave_keys_with_expire: std::collections::HashSet<(usize, Vec<u8>)>,
     /// Scratch buffer for encoding commands.
     pub scratch: Vec<u8>,
 }
@@ -338,6 +341,7 @@ impl ReplState {
             newline_sent: 0,
             logflood: logflood::LogFlood::default(),
             link_peer: String::new(),
+            slave_keys_with_expire: Default::default(),
             scratch: Vec::new(),
         }
     }

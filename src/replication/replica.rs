@@ -898,6 +898,7 @@ fn finish_transfer(srv: &mut Server) {
     disconnect_slaves(srv);
     free_backlog(srv);
     crate::server_log!(Notice, "MASTER <-> REPLICA sync: Flushing old data");
+    srv.repl.slave_keys_with_expire.clear();
     srv.signal_flushed_db(None);
     for db in srv.dbs.iter_mut() {
         db.clear();
@@ -1332,6 +1333,51 @@ pub fn replica_cron(srv: &mut Server) {
             .unwrap_or(true);
         if !pre {
             send_ack_to_master(srv);
+        }
+    }
+}
+
+/// rememberSlaveKeyWithExpire for the keys of a write command run by a
+/// client of a (writable) replica.
+pub fn remember_keys_with_expire(
+    srv: &mut Server,
+    db: usize,
+    idx: usize,
+    args: &crate::client::Args,
+) {
+    let name = srv.commands.cmds[idx].full_name;
+    let arity = srv.commands.cmds[idx].def.arity;
+    let Some(m) = crate::command::meta::lookup(name) else {
+        return;
+    };
+    for k in crate::command::getkeys::get_keys_from_command(m, args, arity) {
+        let key = args.get(k.pos);
+        if db < srv.dbs.len() && srv.dbs[db].get_expire(key).is_some() {
+            srv.repl.slave_keys_with_expire.insert((db, key.to_vec()));
+        }
+    }
+}
+
+/// expireSlaveKeys: expire the keys remembered above (replicas do not run
+/// the active expire cycle: the master's DELs expire its keys).
+pub fn expire_slave_keys(srv: &mut Server) {
+    if srv.repl.slave_keys_with_expire.is_empty() {
+        return;
+    }
+    let now = crate::server::now_ms();
+    let keys: Vec<(usize, Vec<u8>)> = srv.repl.slave_keys_with_expire.iter().cloned().collect();
+    for (db, key) in keys {
+        let when = srv.dbs.get(db).and_then(|d| d.get_expire(&key));
+        match when {
+            Some(t) if t <= now => {
+                srv.now_ms = now;
+                srv.delete_expired_key(db, &key);
+                srv.repl.slave_keys_with_expire.remove(&(db, key));
+            }
+            Some(_) => {}
+            None => {
+                srv.repl.slave_keys_with_expire.remove(&(db, key));
+            }
         }
     }
 }

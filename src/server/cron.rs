@@ -22,8 +22,12 @@ impl Server {
         self.track_instantaneous_metrics();
         self.clients_cron();
         // Replicas never expire keys themselves: the master sends DELs.
-        if self.active_expire_enabled && !self.repl.is_replica() {
-            self.active_expire_cycle();
+        if self.active_expire_enabled {
+            if self.repl.is_replica() {
+                crate::replication::replica::expire_slave_keys(self);
+            } else {
+                self.active_expire_cycle();
+            }
         }
         for db in self.dbs.iter_mut() {
             db.dict.resize_if_needed();

@@ -1003,6 +1003,11 @@ impl Server {
         self.count_error_replies(c);
         self.stats.numcommands += 1;
         self.after_call_introspection(c, idx, args, usec);
+        // Keys given a TTL on a writable replica expire by themselves
+        // (rememberSlaveKeyWithExpire).
+        if cflags & flag::WRITE != 0 && self.repl.is_replica() && !c.has(flags::MASTER) {
+            crate::replication::replica::remember_keys_with_expire(self, c.db, idx, args);
+        }
         let forced = std::mem::take(&mut self.force_propagation);
         let prevented = std::mem::take(&mut self.prevent_propagation);
         if !prevented

@@ -47,6 +47,10 @@ pub struct LoadStats {
     pub repl_offset: i64,
     /// used-mem aux field.
     pub rdb_used_mem: u64,
+    /// (db, key) of the keys dropped as expired (with `expire_on_load`):
+    /// a master restarting feeds them as DELs to its backlog
+    /// (RDBFLAGS_FEED_REPL, replication/replica.rs).
+    pub expired_keys: Vec<(usize, Vec<u8>)>,
 }
 
 /// Why a load failed.
@@ -275,6 +279,7 @@ pub fn load_rio(
             }
             Some(_) if opts.expire_on_load && expiretime.is_some_and(|e| e < env.now_ms) => {
                 stats.keys_expired += 1;
+                stats.expired_keys.push((dbid, key.into_vec()));
             }
             Some(v) => {
                 let mut obj = Obj::new(v, initial_lru(env.policy, env.lru_clock, env.now_ms));

@@ -1423,6 +1423,21 @@ pub fn restore_from_rdb(srv: &mut Server, stats: &crate::rdb::load::LoadStats) {
         .unwrap_or(false)
         && stats.repl_offset != -1
         && stats.repl_stream_db != -1;
+    if !srv.repl.is_replica() && valid {
+        // A master creates the backlog before loading: the keys that
+        // expired while it was down are fed to it as DELs
+        // (RDBFLAGS_FEED_REPL), so replicas get them after a partial resync.
+        create_backlog(srv);
+        let cmd: &[u8] = if srv.config.lazyfree_lazy_expire {
+            b"UNLINK"
+        } else {
+            b"DEL"
+        };
+        for (db, key) in stats.expired_keys.iter() {
+            let argv = crate::client::OwnedArgs::from_slices(&[cmd, key]);
+            super::master::feed_slaves(srv, *db as i64, &argv.args());
+        }
+    }
     if !valid {
         return;
     }
@@ -1440,8 +1455,12 @@ pub fn restore_from_rdb(srv: &mut Server, stats: &crate::rdb::load::LoadStats) {
     } else {
         srv.repl.replid2 = id;
         srv.repl.second_replid_offset = stats.repl_offset + 1;
+        // Rebase the offsets on the saved one (rebaseReplicationBuffer).
         srv.repl.master_repl_offset += stats.repl_offset;
-        create_backlog(srv);
+        let off = srv.repl.master_repl_offset;
+        if let Some(bl) = srv.repl.backlog.as_mut() {
+            bl.offset = off - bl.histlen as i64 + 1;
+        }
         srv.repl.no_slaves_since = unix_s();
     }
 }

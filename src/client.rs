@@ -71,6 +71,11 @@ pub struct Client {
     pub pubsub_channels: std::collections::HashSet<Vec<u8>>,
     pub pubsub_patterns: Vec<Vec<u8>>,
     pub pubsub_shard: std::collections::HashSet<Vec<u8>>,
+    /// Replication fields (a replica connected to us, or our master);
+    /// None for ordinary clients (see replication/mod.rs).
+    pub repl: Option<Box<crate::replication::ReplClient>>,
+    /// master_repl_offset after this client's last command (WAIT).
+    pub woff: i64,
 }
 
 /// Arguments of a command, as byte slices (`argv` in Redis).
@@ -188,6 +193,8 @@ impl Client {
             pubsub_channels: Default::default(),
             pubsub_patterns: Vec::new(),
             pubsub_shard: Default::default(),
+            repl: None,
+            woff: 0,
         }
     }
 

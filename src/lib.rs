@@ -11,6 +11,7 @@
 //! command/       mod.rs = the single command table; one file per command family
 //! db/            keyspace dicts, values and their encodings
 //! rdb/           RDB snapshots: format, SAVE/BGSAVE (fork), load, redis-check-rdb
+//! replication/   master/replica replication (PSYNC2, backlog, full sync, WAIT, FAILOVER)
 //! types/         the collection value types (hash, set ...) over those encodings
 //! config/        the directive table: parse, CONFIG GET/SET/REWRITE
 //! types/         non-string value types (zset.rs: sorted sets)
@@ -31,6 +32,7 @@ pub mod db;
 pub mod error;
 pub mod log;
 pub mod rdb;
+pub mod replication;
 pub mod resp;
 pub mod server;
 pub mod sys;

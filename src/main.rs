@@ -153,6 +153,10 @@ fn main() {
             std::process::exit(1);
         }
     };
+    if !srv.sentinel_mode {
+        // `replicaof` in the config: connect from the first replication cron.
+        ferrodis::replication::replica::init_from_config(&mut srv);
+    }
     sys::signal::setup_signal_handlers();
     srv.adjust_open_files_limit();
     server_log!(Notice, "monotonic clock: POSIX clock_gettime");

@@ -538,6 +538,7 @@ pub fn debug_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult
                 Warning,
                 "Changing replication IDs after receiving DEBUG change-repl-id"
             );
+            crate::replication::replica::debug_change_repl_id(srv);
             c.reply.ok();
         }
         ("stringmatch-test", 2) => {

@@ -83,8 +83,9 @@ fn parse_db_index(srv: &Server, arg: &[u8]) -> Result<usize, Error> {
 /// and keyspace hit/miss stats, but the LRU clock of the value is left alone.
 /// Returns whether the key exists.
 fn lookup_notouch(srv: &mut Server, db: usize, key: &[u8], notify_miss: bool) -> bool {
-    srv.expire_if_needed(db, key);
-    if srv.dbs[db].dict.contains_key(key) {
+    // On a replica an expired key stays until the master's DEL, unseen.
+    let expired = srv.expire_if_needed(db, key);
+    if !expired && srv.dbs[db].dict.contains_key(key) {
         srv.stats.keyspace_hits += 1;
         true
     } else {

@@ -240,6 +240,7 @@ macro_rules! cmd {
     };
 }
 
+use crate::replication::cmds as repl;
 use bitops as bit;
 use connection as conn;
 use debug as dbg;
@@ -482,6 +483,15 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
     // --- persistence (rdb/cmds.rs) ---
     cmd!("save", crate::rdb::save_command, 1, "no_async_loading admin noscript no_multi", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("bgsave", crate::rdb::bgsave_command, -1, "no_async_loading admin noscript", 0, 0, 0, "@admin @slow @dangerous"),
+    // --- replication (replication/cmds.rs) ---
+    cmd!("sync", repl::sync_command, 1, "no_async_loading admin noscript no_multi", 0, 0, 0, "@admin @slow @dangerous"),
+    cmd!("psync", repl::sync_command, -3, "no_async_loading admin noscript no_multi", 0, 0, 0, "@admin @slow @dangerous"),
+    cmd!("replconf", repl::replconf_command, -1, "admin noscript loading stale allow_busy", 0, 0, 0, "@admin @slow @dangerous"),
+    cmd!("replicaof", repl::replicaof_command, 3, "no_async_loading admin noscript stale", 0, 0, 0, "@admin @slow @dangerous"),
+    cmd!("slaveof", repl::replicaof_command, 3, "no_async_loading admin noscript stale", 0, 0, 0, "@admin @slow @dangerous"),
+    cmd!("role", repl::role_command, 1, "noscript loading stale fast sentinel", 0, 0, 0, "@admin @fast @dangerous"),
+    cmd!("wait", repl::wait_command, 3, "noscript", 0, 0, 0, "@slow @connection"),
+    cmd!("failover", repl::failover_command, -1, "admin noscript stale", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("shutdown", srv::shutdown_command, -1, "admin noscript loading stale no_multi sentinel allow_busy", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("monitor", srv::monitor_command, 1, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous"),
     cmd!("config", container_command, -2, "", 0, 0, 0, "@slow", &[

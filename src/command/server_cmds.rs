@@ -195,6 +195,12 @@ pub fn reset_stats(srv: &mut Server) {
     s.total_error_replies = 0;
     s.dump_payload_sanitizations = 0;
     s.errors.clear();
+    let r = &mut srv.repl;
+    r.stat_sync_full = 0;
+    r.stat_sync_partial_ok = 0;
+    r.stat_sync_partial_err = 0;
+    r.stat_net_repl_input_bytes = 0;
+    r.stat_net_repl_output_bytes = 0;
     for cmd in srv.commands.cmds.iter_mut() {
         cmd.stats = Default::default();
     }

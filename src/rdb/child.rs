@@ -169,9 +169,19 @@ impl ChildInfoSender {
 
 /// Progress reports of an RDB child: every 1024 keys, at most once a
 /// second (rdbSaveDb's sendChildInfo call).
-struct ChildProgress {
+pub struct ChildProgress {
     sender: ChildInfoSender,
     last_ms: i64,
+}
+
+impl ChildProgress {
+    pub fn new(sender: ChildInfoSender) -> ChildProgress {
+        ChildProgress { sender, last_ms: 0 }
+    }
+
+    pub fn sender_mut(&mut self) -> &mut ChildInfoSender {
+        &mut self.sender
+    }
 }
 
 impl SaveProgress for ChildProgress {
@@ -257,8 +267,10 @@ pub fn update_dict_resize_policy(srv: &mut Server) {
     }
 }
 
-/// Body of the BGSAVE child: never returns.
-fn child_main(srv: &mut Server, filename: &str, rsi: Option<&SaveInfo>) -> ! {
+/// What every RDB child does first (BGSAVE and the diskless replication
+/// child): log role, default signals, close the parent's listeners and the
+/// read end of the info pipe; returns the info sender.
+pub fn child_setup(srv: &mut Server) -> ChildInfoSender {
     crate::log::set_role(b'C');
     sys::signal::reset_child_signals();
     // closeChildUnusedResourceAfterFork: the listening sockets belong to
@@ -267,10 +279,12 @@ fn child_main(srv: &mut Server, filename: &str, rsi: Option<&SaveInfo>) -> ! {
         sys::close(l.fd);
     }
     sys::close(srv.rdb_state.child_info_pipe.0);
-    let mut progress = ChildProgress {
-        sender: ChildInfoSender::new(srv.rdb_state.child_info_pipe.1),
-        last_ms: 0,
-    };
+    ChildInfoSender::new(srv.rdb_state.child_info_pipe.1)
+}
+
+/// Body of the BGSAVE child: never returns.
+fn child_main(srv: &mut Server, filename: &str, rsi: Option<&SaveInfo>) -> ! {
+    let mut progress = ChildProgress::new(child_setup(srv));
     let ok = save::rdb_save_with(srv, filename, rsi, &mut progress).is_ok();
     if ok {
         progress
@@ -293,35 +307,15 @@ pub fn rdb_save_background(
     srv.rdb_state.stat_rdb_saves += 1;
     srv.rdb_state.dirty_before_bgsave = srv.dirty;
     srv.rdb_state.lastbgsave_try = now_s;
-    open_child_info_pipe(&mut srv.rdb_state);
     let start = std::time::Instant::now();
-    match sys::process::fork() {
+    match fork_rdb_child(srv) {
         Ok(0) => child_main(srv, filename, rsi),
         Ok(pid) => {
-            let st = &mut srv.rdb_state;
-            // Parent: keep only the read end.
-            sys::close(st.child_info_pipe.1);
-            st.child_info_pipe.1 = -1;
-            st.stat_total_forks += 1;
-            st.stat_fork_time_us = start.elapsed().as_micros() as u64;
-            st.stat_fork_rate = crate::alloc::used_memory() as f64 * 1_000_000.0
-                / st.stat_fork_time_us.max(1) as f64
-                / (1024.0 * 1024.0 * 1024.0);
-            st.child_pid = pid;
-            st.child_type = ChildType::Rdb;
-            st.stat_current_cow_peak = 0;
-            st.stat_current_cow_bytes = 0;
-            st.stat_current_cow_updated = 0;
-            st.stat_current_save_keys_processed = 0;
-            st.stat_current_save_keys_total = srv.dbs.iter().map(|d| d.len() as u64).sum();
-            st.rdb_save_time_start = now_s;
-            st.last_child_info_ms = crate::server::now_ms();
-            update_dict_resize_policy(srv);
+            parent_after_fork(srv, pid, start);
             crate::server_log!(Notice, "Background saving started by pid {}", pid);
             Ok(())
         }
         Err(e) => {
-            close_child_info_pipe(&mut srv.rdb_state);
             srv.rdb_state.lastbgsave_ok = false;
             crate::server_log!(
                 Warning,
@@ -331,6 +325,41 @@ pub fn rdb_save_background(
             Err(SaveFailed)
         }
     }
+}
+
+/// Open the child info pipe and fork (redisFork for CHILD_TYPE_RDB).
+/// Ok(0) in the child; on error the pipe is closed again.
+pub fn fork_rdb_child(srv: &mut Server) -> std::io::Result<i32> {
+    open_child_info_pipe(&mut srv.rdb_state);
+    let r = sys::process::fork();
+    if r.is_err() {
+        close_child_info_pipe(&mut srv.rdb_state);
+    }
+    r
+}
+
+/// The parent's bookkeeping once an RDB child (`pid`) runs.
+pub fn parent_after_fork(srv: &mut Server, pid: i32, start: std::time::Instant) {
+    let now_s = crate::server::now_ms() / 1000;
+    let st = &mut srv.rdb_state;
+    // Parent: keep only the read end.
+    sys::close(st.child_info_pipe.1);
+    st.child_info_pipe.1 = -1;
+    st.stat_total_forks += 1;
+    st.stat_fork_time_us = start.elapsed().as_micros() as u64;
+    st.stat_fork_rate = crate::alloc::used_memory() as f64 * 1_000_000.0
+        / st.stat_fork_time_us.max(1) as f64
+        / (1024.0 * 1024.0 * 1024.0);
+    st.child_pid = pid;
+    st.child_type = ChildType::Rdb;
+    st.stat_current_cow_peak = 0;
+    st.stat_current_cow_bytes = 0;
+    st.stat_current_cow_updated = 0;
+    st.stat_current_save_keys_processed = 0;
+    st.stat_current_save_keys_total = srv.dbs.iter().map(|d| d.len() as u64).sum();
+    st.rdb_save_time_start = now_s;
+    st.last_child_info_ms = crate::server::now_ms();
+    update_dict_resize_policy(srv);
 }
 
 /// rdbRemoveTempFile for a (dead or dying) child.
@@ -398,15 +427,29 @@ pub fn check_children_done(srv: &mut Server) {
         exitcode = 1;
     }
     if ce.pid == srv.rdb_state.child_pid {
+        let rdb = srv.rdb_state.child_type == ChildType::Rdb;
         match srv.rdb_state.child_type {
+            ChildType::Rdb if crate::replication::master::socket_child_running(srv) => {
+                // Diskless replication child (backgroundSaveDoneHandlerSocket).
+                crate::replication::master::socket_child_done(srv, exitcode, bysignal);
+                let st = &mut srv.rdb_state;
+                st.rdb_save_time_last = crate::server::now_ms() / 1000 - st.rdb_save_time_start;
+                st.rdb_save_time_start = -1;
+            }
             ChildType::Rdb => background_save_done_handler(srv, exitcode, bysignal),
             // AOF rewrite / module forks: their done handlers go here.
             ChildType::Aof | ChildType::Module | ChildType::None => {}
+        }
+        if rdb {
+            // updateSlavesWaitingBgsave
+            crate::replication::master::rdb_child_done(srv, exitcode, bysignal);
         }
         if bysignal == 0 && exitcode == 0 {
             receive_child_info(&mut srv.rdb_state);
         }
         reset_child_state(srv);
+        // Start any pending replication fork at once.
+        crate::replication::master::start_pending_fork(srv);
     } else {
         crate::server_log!(
             Warning,

@@ -47,6 +47,10 @@ pub struct LoadStats {
     pub repl_offset: i64,
     /// used-mem aux field.
     pub rdb_used_mem: u64,
+    /// (db, key) of the keys dropped as expired (with `expire_on_load`):
+    /// a master restarting feeds them as DELs to its backlog
+    /// (RDBFLAGS_FEED_REPL, replication/replica.rs).
+    pub expired_keys: Vec<(usize, Vec<u8>)>,
 }
 
 /// Why a load failed.
@@ -275,6 +279,7 @@ pub fn load_rio(
             }
             Some(_) if opts.expire_on_load && expiretime.is_some_and(|e| e < env.now_ms) => {
                 stats.keys_expired += 1;
+                stats.expired_keys.push((dbid, key.into_vec()));
             }
             Some(v) => {
                 let mut obj = Obj::new(v, initial_lru(env.policy, env.lru_clock, env.now_ms));
@@ -505,12 +510,14 @@ pub fn load_data_from_disk(srv: &mut Server) {
     let start = std::time::Instant::now();
     let filename = srv.config.dbfilename.clone();
     match rdb_load(srv, &filename, false, true) {
-        Ok(_) => {
+        Ok(stats) => {
             crate::server_log!(
                 Notice,
                 "DB loaded from disk: {:.3} seconds",
                 start.elapsed().as_secs_f64()
             );
+            // Restore the replication id / offset from the aux fields.
+            crate::replication::replica::restore_from_rdb(srv, &stats);
         }
         Err(LoadFailure::NotFound) => {}
         Err(LoadFailure::TooManyDbs(_)) => {

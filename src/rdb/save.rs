@@ -35,10 +35,11 @@ pub struct SaveInfo {
     pub repl_offset: i64,
 }
 
-/// rdbPopulateSaveInfo. Replication fills this in when it exists; a plain
-/// master has no backlog, hence no replication info.
-pub fn populate_save_info(_srv: &Server) -> Option<SaveInfo> {
-    None
+/// rdbPopulateSaveInfo: the replication id / offset / stream db of this
+/// instance (replication/master.rs); None for a plain master without a
+/// backlog.
+pub fn populate_save_info(srv: &Server) -> Option<SaveInfo> {
+    crate::replication::master::populate_save_info(srv)
 }
 
 /// Calls made while saving (BGSAVE child progress reports).

@@ -52,6 +52,9 @@ pub enum TimeoutReply {
     NullArray,
     /// `$-1` (RESP3 `_`): BLMOVE, BRPOPLPUSH.
     NullBulk,
+    /// WAIT: the number of replicas that acknowledged `offset` by then
+    /// (replication/cmds.rs). No keys; unblocked by ACKs.
+    Replicas { offset: i64, numreplicas: i64 },
 }
 
 pub struct BlockedState {
@@ -182,7 +185,67 @@ impl Server {
             match st.reply {
                 TimeoutReply::NullArray => c.reply.null_array(),
                 TimeoutReply::NullBulk => c.reply.null(),
+                TimeoutReply::Replicas { offset, .. } => {
+                    let n = crate::replication::master::count_acks(self, offset);
+                    c.reply.int(n);
+                }
             }
+            c.flags &= !flags::BLOCKED;
+            self.mark_pending_write(&mut c);
+            self.blocking.unblocked.push(fd);
+            if let Some(slot) = self.clients.get_mut(fd as usize) {
+                *slot = Some(c);
+            }
+        }
+    }
+
+    /// Block `c` in WAIT until enough replicas acknowledge `offset` or
+    /// `timeout_ms` (absolute, 0 = forever) passes.
+    pub fn block_client_for_wait(
+        &mut self,
+        c: &mut Client,
+        args: &Args,
+        timeout_ms: i64,
+        offset: i64,
+        numreplicas: i64,
+    ) {
+        if timeout_ms > 0 {
+            self.blocking.timeouts.insert((timeout_ms, c.fd));
+        }
+        self.blocking.states.insert(
+            c.fd,
+            BlockedState {
+                db: c.db,
+                keys: Vec::new(),
+                timeout_ms,
+                argv: args.to_owned(),
+                reply: TimeoutReply::Replicas {
+                    offset,
+                    numreplicas,
+                },
+            },
+        );
+        c.flags |= flags::BLOCKED;
+    }
+
+    /// (offset, numreplicas) of a client blocked in WAIT.
+    pub fn blocked_wait_params(&self, fd: RawFd) -> Option<(i64, i64)> {
+        match self.blocking.states.get(&fd)?.reply {
+            TimeoutReply::Replicas {
+                offset,
+                numreplicas,
+            } => Some((offset, numreplicas)),
+            _ => None,
+        }
+    }
+
+    /// Unblock a WAIT client with its integer reply.
+    pub fn unblock_client_with_int(&mut self, fd: RawFd, n: i64) {
+        if self.forget_blocked(fd).is_none() {
+            return;
+        }
+        if let Some(mut c) = self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+            c.reply.int(n);
             c.flags &= !flags::BLOCKED;
             self.mark_pending_write(&mut c);
             self.blocking.unblocked.push(fd);

@@ -28,6 +28,10 @@ impl Server {
                     crate::config::Loglevel::Warning => crate::log::Level::Warning,
                 }),
                 "hz" => self.hz = self.config.hz.clamp(1, 500),
+                "repl-backlog-size" => crate::replication::master::resize_backlog(self),
+                "min-replicas-to-write" | "min-replicas-max-lag" => {
+                    crate::replication::master::refresh_good_slaves_count(self, None)
+                }
                 "maxclients" => {
                     let want = self.config.maxclients + super::CONFIG_MIN_RESERVED_FDS;
                     let (cur, hard) = sys::process::get_nofile_limit().unwrap_or((0, 0));

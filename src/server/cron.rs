@@ -21,8 +21,13 @@ impl Server {
         self.cronloops += 1;
         self.track_instantaneous_metrics();
         self.clients_cron();
+        // Replicas never expire keys themselves: the master sends DELs.
         if self.active_expire_enabled {
-            self.active_expire_cycle();
+            if self.repl.is_replica() {
+                crate::replication::replica::expire_slave_keys(self);
+            } else {
+                self.active_expire_cycle();
+            }
         }
         for db in self.dbs.iter_mut() {
             db.dict.resize_if_needed();
@@ -35,6 +40,7 @@ impl Server {
             }
         }
         crate::rdb::child::rdb_cron(self);
+        crate::replication::cron(self);
         let used = crate::alloc::used_memory() as u64;
         if used > self.stats.peak_memory {
             self.stats.peak_memory = used;

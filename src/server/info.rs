@@ -402,9 +402,11 @@ pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
         field!(out, "mem_fragmentation_ratio", format!("{:.2}", frag));
         field!(out, "mem_fragmentation_bytes", rss as i64 - used as i64);
         field!(out, "mem_not_counted_for_evict", 0);
-        field!(out, "mem_replication_backlog", 0);
-        field!(out, "mem_total_replication_buffers", 0);
-        field!(out, "mem_clients_slaves", 0);
+        let repl_out = crate::replication::info::replicas_output_memory(srv);
+        let backlog_mem = crate::replication::info::backlog_memory(srv);
+        field!(out, "mem_replication_backlog", backlog_mem);
+        field!(out, "mem_total_replication_buffers", backlog_mem + repl_out);
+        field!(out, "mem_clients_slaves", repl_out);
         field!(out, "mem_clients_normal", 0);
         field!(out, "mem_cluster_links", 0);
         field!(out, "mem_aof_buffer", 0);
@@ -444,16 +446,24 @@ pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
         field!(out, "instantaneous_ops_per_sec", ops);
         field!(out, "total_net_input_bytes", s.net_input_bytes);
         field!(out, "total_net_output_bytes", s.net_output_bytes);
-        field!(out, "total_net_repl_input_bytes", 0);
-        field!(out, "total_net_repl_output_bytes", 0);
+        field!(
+            out,
+            "total_net_repl_input_bytes",
+            srv.repl.stat_net_repl_input_bytes
+        );
+        field!(
+            out,
+            "total_net_repl_output_bytes",
+            srv.repl.stat_net_repl_output_bytes
+        );
         field!(out, "instantaneous_input_kbps", format!("{:.2}", ikbps));
         field!(out, "instantaneous_output_kbps", format!("{:.2}", okbps));
         field!(out, "instantaneous_input_repl_kbps", "0.00");
         field!(out, "instantaneous_output_repl_kbps", "0.00");
         field!(out, "rejected_connections", s.rejected_conn);
-        field!(out, "sync_full", 0);
-        field!(out, "sync_partial_ok", 0);
-        field!(out, "sync_partial_err", 0);
+        field!(out, "sync_full", srv.repl.stat_sync_full);
+        field!(out, "sync_partial_ok", srv.repl.stat_sync_partial_ok);
+        field!(out, "sync_partial_err", srv.repl.stat_sync_partial_err);
         field!(out, "expired_keys", s.expiredkeys);
         field!(
             out,
@@ -513,24 +523,7 @@ pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
 
     if sel.has("replication") {
         begin(&mut out, "Replication");
-        field!(out, "role", "master");
-        field!(out, "connected_slaves", 0);
-        if cfg.min_replicas_to_write > 0 && cfg.min_replicas_max_lag > 0 {
-            field!(out, "min_slaves_good_slaves", 0);
-        }
-        field!(out, "master_failover_state", "no-failover");
-        field!(out, "master_replid", srv.run_id);
-        field!(
-            out,
-            "master_replid2",
-            "0000000000000000000000000000000000000000"
-        );
-        field!(out, "master_repl_offset", 0);
-        field!(out, "second_repl_offset", -1);
-        field!(out, "repl_backlog_active", 0);
-        field!(out, "repl_backlog_size", cfg.repl_backlog_size);
-        field!(out, "repl_backlog_first_byte_offset", 0);
-        field!(out, "repl_backlog_histlen", 0);
+        out.push_str(&crate::replication::info::replication_section(srv));
     }
 
     if sel.has("cpu") {

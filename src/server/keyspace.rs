@@ -39,9 +39,25 @@ impl Server {
     }
 
     /// Delete the key if it is expired; true if it was (Redis's expireIfNeeded).
+    /// On a replica expired keys are not deleted (the master's DEL does it):
+    /// they only read as missing, except for the master's own commands.
     pub fn expire_if_needed(&mut self, db: usize, key: &[u8]) -> bool {
+        self.expire_if_needed_flags(db, key, false)
+    }
+
+    /// expireIfNeeded with EXPIRE_FORCE_DELETE_EXPIRED (`force_delete`:
+    /// writes on a writable replica delete the expired key).
+    pub fn expire_if_needed_flags(&mut self, db: usize, key: &[u8], force_delete: bool) -> bool {
         if !self.key_is_expired(db, key) {
             return false;
+        }
+        if self.repl.is_replica() {
+            if self.repl.master_fd >= 0 && self.current_fd == self.repl.master_fd {
+                return false;
+            }
+            if !force_delete {
+                return true;
+            }
         }
         self.delete_expired_key(db, key);
         true
@@ -53,7 +69,13 @@ impl Server {
         self.stats.expiredkeys += 1;
         self.notify_keyspace_event(notify::EXPIRED, "expired", key, db);
         self.signal_modified_key(db, key);
-        self.propagate(db, OwnedArgs::from_slices(&[b"DEL", key]));
+        // propagateDeletion: UNLINK with lazyfree-lazy-expire.
+        let cmd: &[u8] = if self.config.lazyfree_lazy_expire {
+            b"UNLINK"
+        } else {
+            b"DEL"
+        };
+        self.propagate(db, OwnedArgs::from_slices(&[cmd, key]));
     }
 
     /// Read lookup: expiry, stats and LRU touch. None when missing/expired.
@@ -81,7 +103,10 @@ impl Server {
 
     /// Write lookup: expiry and LRU touch, no hit/miss stats.
     pub fn lookup_write(&mut self, db: usize, key: &[u8]) -> Option<&mut Obj> {
-        self.expire_if_needed(db, key);
+        let force = !(self.repl.is_replica() && self.config.replica_read_only);
+        if self.expire_if_needed_flags(db, key, force) && self.repl.is_replica() {
+            return None;
+        }
         let lru = self.lru_clock;
         let o = self.dbs[db].dict.get_mut(key)?;
         o.lru = lru;
@@ -90,7 +115,9 @@ impl Server {
 
     /// Existence check without touching stats or LRU (EXISTS, TYPE use lookup_read).
     pub fn key_exists(&mut self, db: usize, key: &[u8]) -> bool {
-        self.expire_if_needed(db, key);
+        if self.expire_if_needed(db, key) && self.repl.is_replica() {
+            return false;
+        }
         self.dbs[db].dict.contains_key(key)
     }
 

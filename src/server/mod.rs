@@ -64,6 +64,11 @@ pub enum FdOwner {
     None,
     Listener(usize),
     Client,
+    /// The socket to our master during the handshake and the RDB transfer
+    /// (replication/replica.rs).
+    MasterLink,
+    /// The pipe a diskless-sync child writes the RDB into (replication/master.rs).
+    ReplRdbPipe,
 }
 
 /// Counters reported by INFO stats (Redis's `server.stat_*`).
@@ -167,6 +172,8 @@ pub struct Server {
     pub redacted_args: Vec<usize>,
     /// DEBUG PAUSE-CRON: skip server_cron while set.
     pub cron_paused: bool,
+    /// Replication state, both roles (replication/mod.rs).
+    pub repl: crate::replication::ReplState,
 }
 
 impl Server {
@@ -178,6 +185,7 @@ impl Server {
             .map(|_| b"0123456789abcdef"[(rng.next_u64() % 16) as usize] as char)
             .collect();
         let hz = config.hz.clamp(1, 500);
+        let replid = crate::replication::random_replid(&mut rng);
         Ok(Server {
             commands: CommandTable::build(COMMAND_TABLE),
             dbs: (0..ndb).map(Db::new).collect(),
@@ -227,6 +235,7 @@ impl Server {
             slowlog: slowlog::Slowlog::default(),
             redacted_args: Vec::new(),
             cron_paused: false,
+            repl: crate::replication::ReplState::new(replid),
             config,
         })
     }
@@ -281,6 +290,8 @@ impl Server {
                         self.write_to_client(fd, true);
                     }
                 }
+                FdOwner::MasterLink => crate::replication::replica::link_event(self, mask),
+                FdOwner::ReplRdbPipe => crate::replication::master::rdb_pipe_read_handler(self),
                 FdOwner::None => {}
             }
         }
@@ -312,7 +323,7 @@ impl Server {
         self.set_fd_owner(fd, FdOwner::None);
     }
 
-    fn set_fd_owner(&mut self, fd: RawFd, owner: FdOwner) {
+    pub fn set_fd_owner(&mut self, fd: RawFd, owner: FdOwner) {
         let i = fd as usize;
         if self.fd_owner.len() <= i {
             self.fd_owner.resize(i + 1, FdOwner::None);
@@ -332,6 +343,7 @@ impl Server {
         if !self.blocking.timeouts.is_empty() {
             self.handle_blocked_timeouts();
         }
+        crate::replication::before_sleep(self);
         if !self.blocking.ready.is_empty() {
             self.handle_clients_blocked_on_keys();
         }
@@ -455,9 +467,19 @@ impl Server {
 
     /// Close a client's connection and drop its state.
     pub fn free_client(&mut self, fd: RawFd) {
-        let mut c = match self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+        let c = match self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
             Some(c) => c,
             None => return,
+        };
+        // Our master is cached for a partial resync; replicas leave the
+        // replica list (replication/master.rs).
+        let mut c = if c.has(flags::MASTER | flags::SLAVE) {
+            match crate::replication::master::free_client_hook(self, c) {
+                Some(c) => c,
+                None => return,
+            }
+        } else {
+            c
         };
         self.unwatch_all_keys(&mut c);
         self.pubsub_forget_client(&mut c);
@@ -568,7 +590,14 @@ impl Server {
                 return;
             }
             Ok(n) => {
-                self.stats.net_input_bytes += n as u64;
+                if c.has(flags::MASTER) {
+                    self.repl.stat_net_repl_input_bytes += n as u64;
+                    if let Some(r) = c.repl.as_mut() {
+                        r.read_reploff += n as i64;
+                    }
+                } else {
+                    self.stats.net_input_bytes += n as u64;
+                }
                 self.stats.total_reads_processed += 1;
                 c.net_in += n as u64;
             }
@@ -598,7 +627,11 @@ impl Server {
             self.free_client(fd);
             return;
         }
-        self.process_input(&mut c);
+        if c.has(flags::MASTER) {
+            crate::replication::replica::process_master_input(self, &mut c);
+        } else {
+            self.process_input(&mut c);
+        }
         self.put_back(c);
     }
 
@@ -615,6 +648,13 @@ impl Server {
     /// Write as much of the reply buffer as the socket takes. With
     /// `from_event` the call comes from a write event.
     fn write_to_client(&mut self, fd: RawFd, _from_event: bool) {
+        // Replicas receive nothing until their RDB is sent (and the RDB
+        // itself goes out from here): replication/master.rs.
+        if self.fd_owner.get(fd as usize) == Some(&FdOwner::Client)
+            && crate::replication::cmds::write_hook(self, fd)
+        {
+            return;
+        }
         let (close, done) = {
             let c = match self
                 .clients
@@ -705,7 +745,7 @@ impl Server {
         c.trim_querybuf();
     }
 
-    fn execute_parsed(&mut self, c: &mut Client) {
+    pub(crate) fn execute_parsed(&mut self, c: &mut Client) {
         let qb = std::mem::take(&mut c.querybuf);
         let ranges = std::mem::take(&mut c.parser.argv);
         let inline = c.parser.argv_inline;
@@ -716,7 +756,14 @@ impl Server {
         };
         {
             let args = Args::new(if inline { &ib } else { &qb }, &ranges);
-            self.process_command(c, &args);
+            if c.has(flags::SLAVE) && c.repl.is_some() {
+                let before = c.reply.buf.len();
+                let errs = c.reply.error_codes.len();
+                self.process_command(c, &args);
+                crate::replication::master::check_replica_reply(self, c, &args, before, errs);
+            } else {
+                self.process_command(c, &args);
+            }
         }
         c.querybuf = qb;
         c.parser.argv = ranges;
@@ -859,6 +906,22 @@ impl Server {
             }
             return;
         }
+        // NOREPLICAS / READONLY / MASTERDOWN / replicas touching keys.
+        if let Err(msg) = crate::replication::command_allowed(self, c, cflags, full_name) {
+            self.commands.cmds[idx].stats.rejected_calls += 1;
+            if full_name == "exec" {
+                // execCommandAbort
+                crate::command::multi::discard_transaction(self, c);
+                c.reply.error(&format!(
+                    "EXECABORT Transaction discarded because of: {}",
+                    msg
+                ));
+                self.count_error_replies(c);
+            } else {
+                self.reject(c, msg);
+            }
+            return;
+        }
         // Loading a dataset: only commands flagged `loading` run.
         if self.rdb_state.loading && !self.rdb_state.async_loading && cflags & flag::LOADING == 0 {
             self.commands.cmds[idx].stats.rejected_calls += 1;
@@ -940,6 +1003,11 @@ impl Server {
         self.count_error_replies(c);
         self.stats.numcommands += 1;
         self.after_call_introspection(c, idx, args, usec);
+        // Keys given a TTL on a writable replica expire by themselves
+        // (rememberSlaveKeyWithExpire).
+        if cflags & flag::WRITE != 0 && self.repl.is_replica() && !c.has(flags::MASTER) {
+            crate::replication::replica::remember_keys_with_expire(self, c.db, idx, args);
+        }
         let forced = std::mem::take(&mut self.force_propagation);
         let prevented = std::mem::take(&mut self.prevent_propagation);
         if !prevented
@@ -953,6 +1021,15 @@ impl Server {
             }
         } else {
             self.rewritten_argv = None;
+        }
+        // afterCommand at the top-level call: the execution unit's commands
+        // become the replication stream (MULTI/EXEC around several).
+        if !self.in_exec {
+            if !self.propagated.is_empty() {
+                let allow_multi = !matches!(c.last_cmd, "randomkey" | "scan");
+                crate::replication::master::propagate_pending(self, allow_multi);
+            }
+            c.woff = self.repl.master_repl_offset;
         }
     }
 
@@ -972,20 +1049,24 @@ impl Server {
 
     /// Commands propagated by an EXEC since `start`: wrap several in
     /// MULTI/EXEC so replicas apply them atomically.
-    pub fn wrap_propagated_in_multi(&mut self, start: usize, db: usize) {
+    pub fn wrap_propagated_in_multi(&mut self, start: usize, _db: usize) {
         if self.propagated.len() > start + 1 {
+            // MULTI in the db of the first command, EXEC in the db of the
+            // last one, so no extra SELECT is emitted (propagatePendingCommands).
+            let first_db = self.propagated[start].0;
+            let last_db = self.propagated[self.propagated.len() - 1].0;
             self.propagated.insert(
                 start,
-                (db, crate::client::OwnedArgs::from_slices(&[b"MULTI"])),
+                (first_db, crate::client::OwnedArgs::from_slices(&[b"MULTI"])),
             );
             self.propagated
-                .push((db, crate::client::OwnedArgs::from_slices(&[b"EXEC"])));
+                .push((last_db, crate::client::OwnedArgs::from_slices(&[b"EXEC"])));
         }
     }
 
     /// True when someone consumes propagated commands (replicas, AOF).
     pub fn has_propagation_consumer(&self) -> bool {
-        false
+        !self.repl.is_replica() && (self.repl.backlog.is_some() || !self.repl.slaves.is_empty())
     }
 
     // ------------------------------------------------------------------

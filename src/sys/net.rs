@@ -184,6 +184,11 @@ pub fn set_nodelay(fd: RawFd) -> io::Result<()> {
     set_int_opt(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY, 1)
 }
 
+/// TCP_NODELAY on or off (repl-disable-tcp-nodelay turns it off for replicas).
+pub fn set_nodelay_flag(fd: RawFd, on: bool) -> io::Result<()> {
+    set_int_opt(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY, on as i32)
+}
+
 /// SO_KEEPALIVE with Redis's `anetKeepAlive` tuning: probes start after
 /// `interval` seconds, then every interval/3, 3 probes.
 pub fn set_keepalive(fd: RawFd, interval: i32) -> io::Result<()> {

@@ -12,9 +12,8 @@
 //! db/            keyspace dicts, values and their encodings
 //! rdb/           RDB snapshots: format, SAVE/BGSAVE (fork), load, redis-check-rdb
 //! replication/   master/replica replication (PSYNC2, backlog, full sync, WAIT, FAILOVER)
-//! types/         the collection value types (hash, set ...) over those encodings
+//! types/         the collection value types (list, hash, set, zset) over those encodings
 //! config/        the directive table: parse, CONFIG GET/SET/REWRITE
-//! types/         non-string value types (zset.rs: sorted sets)
 //! util/          number parsing/formatting, glob matching, CRC64, LZF, PRNG
 //! log.rs         Redis's log line format, per-line open/append/close
 //! error.rs       command errors with Redis's exact texts

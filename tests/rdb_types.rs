@@ -640,10 +640,21 @@ fn restore_wakes_blocked_clients_and_notifies() {
 // Old files
 // ---------------------------------------------------------------------------
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/rdb")
-        .join(name)
+/// The RDB files of Redis's own test suite (tests/assets of the Redis 7.0.15
+/// source, which ../shared/tools/redis-suite downloads and caches; .ci/run
+/// fetches it before `make test`). They are read from there, not copied into
+/// this repository. None when the source is not on this machine.
+fn fixture(name: &str) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    if let Ok(src) = std::env::var("REDIS_SUITE_SRC") {
+        dirs.push(PathBuf::from(src));
+    }
+    let cache =
+        std::env::var("REDIS_SUITE_CACHE").unwrap_or_else(|_| "/var/tmp/redis-suite-src".into());
+    dirs.push(Path::new(&cache).join("redis-7.0.15"));
+    dirs.into_iter()
+        .map(|d| d.join("tests/assets").join(name))
+        .find(|p| p.is_file())
 }
 
 /// Load `file` (copied into a fresh dir) in ferrodis and, when present, in
@@ -672,6 +683,26 @@ fn redis_suite_fixtures_load() {
     if is_reference_server() {
         return;
     }
+    let names = [
+        "hash-zipmap.rdb",
+        "hash-ziplist.rdb",
+        "zset-ziplist.rdb",
+        "list-quicklist.rdb",
+        "encodings.rdb",
+        "corrupt_empty_keys.rdb",
+    ];
+    let Some(paths) = names
+        .iter()
+        .map(|n| fixture(n))
+        .collect::<Option<Vec<PathBuf>>>()
+    else {
+        eprintln!("SKIP redis_suite_fixtures_load: Redis 7.0.15 source (tests/assets) not found");
+        return;
+    };
+    let fixture = |name: &str| -> PathBuf {
+        let i = names.iter().position(|n| *n == name).unwrap_or(0);
+        paths[i].clone()
+    };
     // RDB 3: a zipmap hash, converted to a listpack (or a table).
     let srv = load_both(&fixture("hash-zipmap.rdb"), &[]);
     let mut c = srv.conn();

@@ -363,7 +363,8 @@ fn load_hash(rd: &mut RdbReader, ctx: &LoadCtx) -> RdbResult<Option<Value>> {
         value.clear();
         rd.load_string_into(&mut field)?;
         rd.load_string_into(&mut value)?;
-        h.load_pair(&field, &value, limits).map_err(|e| rd.corrupt(e))?;
+        h.load_pair(&field, &value, limits)
+            .map_err(|e| rd.corrupt(e))?;
     }
     Ok(Some(Value::Hash(h)))
 }

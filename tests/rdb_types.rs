@@ -12,7 +12,7 @@
 //! * DUMP payloads go both ways through RESTORE (byte-identical where no
 //!   LZF or hashtable order is involved);
 //! * old files: the RDB 3/4/8/9/10 fixtures of the Redis test suite
-//!   (tests/fixtures/rdb/, copied from redis-7.0.15/tests/assets) and a v9
+//!   (read from the cached redis-7.0.15/tests/assets, see `fixture`) and a v9
 //!   file written here the way Redis 6.2 writes ziplist-encoded lists,
 //!   hashes and sorted sets, load with the same digests as in Redis.
 //!

@@ -43,6 +43,7 @@ fn usage() -> ! {
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
     let exe = argv.first().cloned().unwrap_or_default();
+    ferrodis::server::proctitle::set_exec_argv0(&exe);
     let exec_name = std::path::Path::new(&exe)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -163,6 +164,7 @@ fn main() {
     if srv.listen_all().is_err() {
         std::process::exit(1);
     }
+    ferrodis::server::proctitle::update_if_enabled(&srv, None);
     if srv.config.daemonize || srv.config.pidfile.is_some() {
         srv.create_pid_file();
     }

@@ -211,9 +211,16 @@ fi
 
 # ---------------------------------------------------------------------------
 # requirepass: stop, set the password, start, status, stop, with no password
-# in any script or command line.
+# in any script or command line. Before that, the default process title
+# (proc-title-template "{title} {listen-addr} {server-mode}", as Redis: ps
+# shows "<exec> <bind>:<port>"); then set-proc-title no, so that
+# /proc/<pid>/cmdline keeps the arguments the init script passed.
+PID=$(cat "$PIDA" 2>/dev/null || echo 0)
+check_that "process title: '<exec> <first bind address>:<port>'" '
+    tr "\000" " " <"/proc/$PID/cmdline" | grep -q "redis-server [^ ]*:$PA *$"'
 run_out "$A" stop
 echo "requirepass test1234" >>"$CONFA"
+echo "set-proc-title no" >>"$CONFA"
 run_out "$A" start
 track_pidfile "$PIDA"
 check_that "start with requirepass: exit 0, 'Starting Redis server...'" '

@@ -309,7 +309,10 @@ pub fn rdb_save_background(
     srv.rdb_state.lastbgsave_try = now_s;
     let start = std::time::Instant::now();
     match fork_rdb_child(srv) {
-        Ok(0) => child_main(srv, filename, rsi),
+        Ok(0) => {
+            crate::server::proctitle::set_proc_title(srv, Some("redis-rdb-bgsave"));
+            child_main(srv, filename, rsi)
+        }
         Ok(pid) => {
             parent_after_fork(srv, pid, start);
             crate::server_log!(Notice, "Background saving started by pid {}", pid);

@@ -611,6 +611,7 @@ fn rdb_save_to_slaves_sockets(
     match crate::rdb::child::fork_rdb_child(srv) {
         Ok(0) => {
             // Child.
+            crate::server::proctitle::set_proc_title(srv, Some("redis-rdb-to-slaves"));
             let sender = crate::rdb::child::child_setup(srv);
             sys::close(pipe_r);
             sys::close(exit_w);

@@ -28,6 +28,7 @@ impl Server {
                     crate::config::Loglevel::Warning => crate::log::Level::Warning,
                 }),
                 "hz" => self.hz = self.config.hz.clamp(1, 500),
+                "proc-title-template" => super::proctitle::set_proc_title(self, None),
                 "repl-backlog-size" => crate::replication::master::resize_backlog(self),
                 "min-replicas-to-write" | "min-replicas-max-lag" => {
                     crate::replication::master::refresh_good_slaves_count(self, None)
@@ -59,6 +60,7 @@ impl Server {
             };
             self.rebind_listeners(&old.bind, old.port)
                 .map_err(|_| (name, reason.to_string()))?;
+            super::proctitle::update_if_enabled(self, None);
         }
         Ok(())
     }

@@ -25,6 +25,7 @@ pub mod keyspace;
 pub mod latency;
 pub mod monitor;
 pub mod multi;
+pub mod proctitle;
 pub mod pubsub;
 pub mod slowlog;
 pub mod startup;

@@ -15,6 +15,7 @@ pub mod alloc;
 pub mod epoll;
 pub mod net;
 pub mod process;
+pub mod proctitle;
 pub mod signal;
 
 use std::io;

@@ -1368,7 +1368,7 @@ pub fn master_cron(srv: &mut Server) {
     let now = unix_s();
     let period = srv.config.repl_ping_replica_period.max(1) as u64;
     if srv.repl.cron_loops.is_multiple_of(period) && !srv.repl.slaves.is_empty() {
-        let paused_failover = srv.repl.failover_end_ms != 0 && srv.pause_until_ms > srv.now_ms;
+        let paused_failover = srv.repl.failover_end_ms != 0 && srv.check_pause_timeout();
         if !paused_failover {
             let dbid = srv.repl.slaveseldb;
             feed_slaves(srv, dbid, &OwnedArgs::from_slices(&[b"PING"]).args());

@@ -25,6 +25,7 @@ pub mod keyspace;
 pub mod latency;
 pub mod monitor;
 pub mod multi;
+pub mod pause;
 pub mod proctitle;
 pub mod pubsub;
 pub mod slowlog;
@@ -147,8 +148,8 @@ pub struct Server {
     /// propagated what it did (Redis's preventCommandPropagation after
     /// alsoPropagate, e.g. SPOP with count → SREMs). Reset by `call`.
     pub prevent_propagation: bool,
-    pub pause_until_ms: i64,
-    pub pause_write_only: bool,
+    /// CLIENT PAUSE / FAILOVER / SHUTDOWN pauses (server/pause.rs).
+    pub pause: pause::PauseState,
     pub monitors: Vec<RawFd>,
     pub arch_bits: u32,
     pub pubsub: pubsub::PubSub,
@@ -220,8 +221,7 @@ impl Server {
             rewritten_argv: None,
             force_propagation: false,
             prevent_propagation: false,
-            pause_until_ms: 0,
-            pause_write_only: false,
+            pause: Default::default(),
             monitors: Vec::new(),
             arch_bits: 64,
             pubsub: pubsub::PubSub::default(),
@@ -351,6 +351,7 @@ impl Server {
         if !self.blocking.unblocked.is_empty() {
             self.process_unblocked_clients();
         }
+        self.process_released_clients();
         let pending = std::mem::take(&mut self.pending_write);
         for fd in pending.iter().copied() {
             self.write_to_client(fd, false);
@@ -929,6 +930,15 @@ impl Server {
             self.reject(c, "LOADING Redis is loading the dataset in memory");
             return;
         }
+        // Paused clients (CLIENT PAUSE, FAILOVER, SHUTDOWN): postpone.
+        if self.clients_paused() {
+            let may_replicate = cflags & (flag::WRITE | flag::MAY_REPLICATE) != 0
+                || (full_name == "exec" && self.queued_may_replicate(c));
+            if self.must_postpone(c, may_replicate) {
+                self.postpone_client(c, args);
+                return;
+            }
+        }
         if c.has(flags::MULTI)
             && !matches!(
                 full_name,
@@ -940,6 +950,16 @@ impl Server {
             return;
         }
         self.call(c, idx, args);
+    }
+
+    /// True when a command queued by MULTI may replicate (write or
+    /// may-replicate flag: EXEC is then paused by CLIENT PAUSE WRITE).
+    fn queued_may_replicate(&self, c: &Client) -> bool {
+        c.mstate.iter().any(|q| {
+            self.resolve_command(&q.args())
+                .map(|i| self.commands.cmds[i].flags & (flag::WRITE | flag::MAY_REPLICATE) != 0)
+                .unwrap_or(false)
+        })
     }
 
     /// True when a command queued by MULTI is a write command.

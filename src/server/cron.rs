@@ -21,6 +21,7 @@ impl Server {
         self.cronloops += 1;
         self.track_instantaneous_metrics();
         self.clients_cron();
+        self.shutdown_cron();
         // Clear an elapsed client pause (checkClientPauseTimeoutAndReturnIfPaused).
         let paused = self.check_pause_timeout();
         // Replicas never expire keys themselves: the master sends DELs.

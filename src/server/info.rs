@@ -300,6 +300,9 @@ pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
         field!(out, "executable", srv.executable);
         field!(out, "config_file", srv.config_file.as_deref().unwrap_or(""));
         field!(out, "io_threads_active", 0);
+        if let Some(ms) = srv.shutdown_in_milliseconds() {
+            field!(out, "shutdown_in_milliseconds", ms);
+        }
         field!(out, "ferrodis_version", super::FERRODIS_VERSION);
     }
 

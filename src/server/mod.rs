@@ -28,6 +28,7 @@ pub mod multi;
 pub mod pause;
 pub mod proctitle;
 pub mod pubsub;
+pub mod shutdown;
 pub mod slowlog;
 pub mod startup;
 
@@ -132,6 +133,8 @@ pub struct Server {
     pub next_cron_ms: i64,
     pub active_expire_enabled: bool,
     pub shutdown_asap: bool,
+    /// A shutdown waiting for replicas (server/shutdown.rs).
+    pub shutdown: shutdown::ShutdownState,
     pub exit_code: Option<i32>,
     pub executable: String,
     pub config_file: Option<String>,
@@ -213,6 +216,7 @@ impl Server {
             next_cron_ms: now,
             active_expire_enabled: true,
             shutdown_asap: false,
+            shutdown: Default::default(),
             exit_code: None,
             executable,
             config_file: config.config_file.clone(),
@@ -335,11 +339,7 @@ impl Server {
     /// Work done before going back to epoll_wait (Redis's beforeSleep):
     /// free clients scheduled for closing and flush pending replies.
     pub fn before_sleep(&mut self) {
-        let sig = sys::signal::take_shutdown_request();
-        if sig.is_some() || self.shutdown_asap {
-            self.shutdown_asap = false;
-            self.handle_signal_shutdown(sig.unwrap_or(SIGTERM));
-        }
+        self.note_shutdown_signal();
         self.now_ms = now_ms();
         if !self.blocking.timeouts.is_empty() {
             self.handle_blocked_timeouts();
@@ -1105,109 +1105,9 @@ impl Server {
     pub fn client_info_string(&self, c: &Client) -> String {
         info::client_info_string(self, c)
     }
-
-    /// A SIGTERM / SIGINT arrived: shut down with the shutdown-on-sig*
-    /// flags (Redis's serverCron shutdown_asap branch). On failure (the
-    /// final save failed) the server keeps running.
-    pub fn handle_signal_shutdown(&mut self, sig: i32) {
-        let (msg, flags) = if self.rdb_state.loading {
-            (
-                "Received shutdown signal during loading, scheduling shutdown.",
-                crate::config::SHUTDOWN_NOSAVE,
-            )
-        } else if sig == SIGINT {
-            (
-                "Received SIGINT scheduling shutdown...",
-                self.config.shutdown_on_sigint,
-            )
-        } else {
-            (
-                "Received SIGTERM scheduling shutdown...",
-                self.config.shutdown_on_sigterm,
-            )
-        };
-        crate::server_log!(Warning, "{}", msg);
-        if self.prepare_for_shutdown_flags(flags).is_ok() {
-            self.exit_code = Some(0);
-        }
-    }
-
-    /// Redis's prepareForShutdown with NOSAVE / SAVE only.
-    pub fn prepare_for_shutdown(&mut self, nosave: bool, save: bool) -> Result<(), ()> {
-        let mut flags = 0;
-        if nosave {
-            flags |= crate::config::SHUTDOWN_NOSAVE;
-        }
-        if save {
-            flags |= crate::config::SHUTDOWN_SAVE;
-        }
-        self.prepare_for_shutdown_flags(flags).map_err(|_| ())
-    }
-
-    /// Redis's prepareForShutdown + finishShutdown with SHUTDOWN_* flag
-    /// bits (crate::config::SHUTDOWN_SAVE / NOSAVE / NOW / FORCE). Err when
-    /// the final RDB save failed without FORCE: the shutdown is cancelled.
-    pub fn prepare_for_shutdown_flags(
-        &mut self,
-        mut flags: u32,
-    ) -> Result<(), crate::rdb::SaveFailed> {
-        use crate::config::{SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_SAVE};
-        if self.rdb_state.loading || self.sentinel_mode {
-            flags = (flags & !SHUTDOWN_SAVE) | SHUTDOWN_NOSAVE;
-        }
-        crate::server_log!(Warning, "User requested shutdown...");
-        if crate::rdb::shutdown_save(
-            self,
-            flags & SHUTDOWN_NOSAVE != 0,
-            flags & SHUTDOWN_SAVE != 0,
-            flags & SHUTDOWN_FORCE != 0,
-        )
-        .is_err()
-        {
-            crate::server_log!(
-                Warning,
-                "Errors trying to shut down the server. Check the logs for more information."
-            );
-            return Err(crate::rdb::SaveFailed);
-        }
-        // Best effort: flush what clients are owed.
-        let fds: Vec<RawFd> = self.clients.iter().flatten().map(|c| c.fd).collect();
-        for fd in fds {
-            self.write_to_client(fd, false);
-        }
-        if self.config.daemonize || self.config.pidfile.is_some() {
-            crate::server_log!(Notice, "Removing the pid file.");
-            let _ = std::fs::remove_file(
-                self.config
-                    .pidfile
-                    .as_deref()
-                    .unwrap_or("/var/run/redis.pid"),
-            );
-        }
-        if let Some(sock) = &self.config.unixsocket {
-            let _ = std::fs::remove_file(sock);
-        }
-        for l in &self.listeners {
-            sys::close(l.fd);
-        }
-        crate::server_log!(
-            Warning,
-            "{} is now ready to exit, bye bye...",
-            if self.sentinel_mode {
-                "Sentinel"
-            } else {
-                "Redis"
-            }
-        );
-        Ok(())
-    }
 }
 
 pub const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
-
-/// Signal numbers (Linux) the shutdown path distinguishes.
-const SIGINT: i32 = 2;
-const SIGTERM: i32 = 15;
 
 /// Wall clock in milliseconds.
 pub fn now_ms() -> i64 {

@@ -229,6 +229,9 @@ impl Server {
 
     /// abortShutdown (SHUTDOWN ABORT): false when nothing to abort.
     pub fn abort_shutdown(&mut self) -> bool {
+        // A signal may have arrived since the last before_sleep (in Redis
+        // the handler sets shutdown_asap itself).
+        self.note_shutdown_signal();
         if self.is_shutdown_initiated() {
             self.cancel_shutdown();
         } else if self.shutdown_asap {

@@ -61,7 +61,7 @@ pub fn replconf_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
             if r.start_cmd_stream_on_ack && r.state == SlaveState::Online {
                 // replicaStartCommandStream: the buffer flushes from now on.
                 r.start_cmd_stream_on_ack = false;
-                srv.mark_pending_write(c);
+                srv.mark_pending_write_always(c);
             }
             return Ok(());
         } else if opt.eq_ignore_ascii_case(b"getack") {

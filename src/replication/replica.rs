@@ -1193,8 +1193,6 @@ pub fn send_ack_to_master(srv: &mut Server) {
     }
 }
 
-/// Apply the stream in the master client's query buffer (processInputBuffer
-/// + commandProcessed for CLIENT_MASTER): offsets, proxying, trimming.
 /// After a command from the master ran (outside MULTI, not blocked): its
 /// bytes count in the replication offset and go to our own sub-replicas.
 fn account_applied_master_bytes(srv: &mut Server, c: &mut Client) {
@@ -1226,6 +1224,8 @@ pub fn resume_postponed_master(srv: &mut Server, c: &mut Client) {
     process_master_input(srv, c);
 }
 
+/// Apply the stream in the master client's query buffer (processInputBuffer
+/// + commandProcessed for CLIENT_MASTER): offsets, proxying, trimming.
 pub fn process_master_input(srv: &mut Server, c: &mut Client) {
     use crate::resp::{Limits, Parsed};
     while c.qb_pos < c.querybuf.len() {
@@ -1476,7 +1476,7 @@ pub fn restore_from_rdb(srv: &mut Server, stats: &crate::rdb::load::LoadStats) {
         srv.repl.master_repl_offset += stats.repl_offset;
         let off = srv.repl.master_repl_offset;
         if let Some(bl) = srv.repl.backlog.as_mut() {
-            bl.offset = off - bl.histlen as i64 + 1;
+            bl.rebase(off - bl.histlen as i64 + 1);
         }
         srv.repl.no_slaves_since = unix_s();
     }

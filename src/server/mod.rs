@@ -102,6 +102,9 @@ pub struct Stats {
     pub peak_memory: u64,
 }
 
+/// A WATCHing client: (fd, whether the key was already expired at WATCH).
+pub type Watcher = (RawFd, bool);
+
 pub struct Server {
     pub config: Config,
     pub commands: CommandTable,
@@ -163,7 +166,7 @@ pub struct Server {
     /// A key watched by the running client was touched by its own command.
     pub current_dirty_cas: bool,
     /// WATCHed keys: (db, key) → watchers (fd, expired-at-WATCH flag).
-    pub watched: HashMap<(usize, Vec<u8>), Vec<(RawFd, bool)>>,
+    pub watched: HashMap<(usize, Vec<u8>), Vec<Watcher>>,
     pub in_exec: bool,
     pub blocking: blocking::Blocking,
     /// RDB persistence / fork child / loading state (rdb/mod.rs).
@@ -508,6 +511,15 @@ impl Server {
             .and_then(|s| s.as_deref_mut())
     }
 
+    /// Queue a client for writing in before_sleep whatever its reply buffer
+    /// holds (a replica's stream lives in the shared replication buffer).
+    pub fn mark_pending_write_always(&mut self, c: &mut Client) {
+        if c.fd >= 0 && !c.has(flags::PENDING_WRITE) {
+            c.flags |= flags::PENDING_WRITE;
+            self.pending_write.push(c.fd);
+        }
+    }
+
     /// Queue a client's reply to be flushed in before_sleep, enforcing the
     /// output buffer limits first.
     pub fn mark_pending_write(&mut self, c: &mut Client) {
@@ -536,8 +548,19 @@ impl Server {
             crate::config::CLIENT_TYPE_NORMAL
         };
         let lim = self.config.client_output_buffer_limit[class];
-        let used = c.reply.pending().saturating_sub(16 * 1024) as u64;
-        let hard = lim.hard_limit_bytes > 0 && used >= lim.hard_limit_bytes;
+        let mut used = c.reply.pending().saturating_sub(16 * 1024) as u64;
+        let mut hard_limit = lim.hard_limit_bytes;
+        if class == crate::config::CLIENT_TYPE_SLAVE {
+            // The replica's share of the replication buffer counts; a hard
+            // limit below repl-backlog-size is raised to it (a partial
+            // resync within the backlog must not get the replica dropped).
+            used += crate::replication::master::replica_stream_pending(self, c).1 as u64;
+            let backlog = self.config.repl_backlog_size.max(0) as u64;
+            if hard_limit > 0 && hard_limit < backlog {
+                hard_limit = backlog;
+            }
+        }
+        let hard = hard_limit > 0 && used >= hard_limit;
         let mut soft = false;
         if lim.soft_limit_bytes > 0 && used >= lim.soft_limit_bytes {
             if c.obuf_soft_limit_since == 0 {
@@ -693,6 +716,29 @@ impl Server {
         if close {
             self.free_client(fd);
             return;
+        }
+        // A replica: then its stream, from the shared replication buffer.
+        let mut done = done;
+        if done
+            && self
+                .clients
+                .get(fd as usize)
+                .and_then(|s| s.as_deref())
+                .is_some_and(|c| c.repl.as_ref().is_some_and(|r| r.stream_pos > 0))
+        {
+            if let Some(mut c) = self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+                let res = crate::replication::master::write_stream_to_replica(self, &mut c);
+                if let Some(slot) = self.clients.get_mut(fd as usize) {
+                    *slot = Some(c);
+                }
+                match res {
+                    Ok(d) => done = d,
+                    Err(_) => {
+                        self.free_client(fd);
+                        return;
+                    }
+                }
+            }
         }
         if done {
             let _ = self.poller.del(fd, epoll::WRITABLE);

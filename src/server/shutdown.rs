@@ -27,6 +27,11 @@ const SIGINT: i32 = 2;
 /// The reply of a SHUTDOWN whose shutdown failed or was cancelled.
 pub const SHUTDOWN_FAILED_ERR: &str = "ERR Errors trying to SHUTDOWN. Check logs.";
 
+/// prepare/finish_shutdown did not end in an exit: the shutdown waits for
+/// replicas, or failed and was cancelled (already logged).
+#[derive(Debug)]
+pub struct NotShutDown;
+
 #[derive(Default, Debug)]
 pub struct ShutdownState {
     /// Absolute ms by which a waiting shutdown finishes anyway; 0 when no
@@ -106,9 +111,9 @@ impl Server {
     /// prepareForShutdown: Ok when the server is ready to exit (exit_code
     /// set); Err when the shutdown now waits for replicas
     /// (`is_shutdown_initiated`) or failed (cancelled, already logged).
-    pub fn prepare_for_shutdown(&mut self, mut flags: u32) -> Result<(), ()> {
+    pub fn prepare_for_shutdown(&mut self, mut flags: u32) -> Result<(), NotShutDown> {
         if self.is_shutdown_initiated() {
-            return Err(());
+            return Err(NotShutDown);
         }
         if self.rdb_state.loading || self.sentinel_mode {
             flags = (flags & !SHUTDOWN_SAVE) | SHUTDOWN_NOSAVE;
@@ -128,13 +133,13 @@ impl Server {
             }
             self.pause_clients(PausePurpose::Shutdown, i64::MAX, PauseType::Write);
             crate::server_log!(Notice, "Waiting for replicas before shutting down.");
-            return Err(());
+            return Err(NotShutDown);
         }
         self.finish_shutdown()
     }
 
     /// finishShutdown.
-    pub fn finish_shutdown(&mut self) -> Result<(), ()> {
+    pub fn finish_shutdown(&mut self) -> Result<(), NotShutDown> {
         let off = self.repl.master_repl_offset;
         let now_s = self.now_ms / 1000;
         let mut lagging = Vec::new();
@@ -180,7 +185,7 @@ impl Server {
                 "Errors trying to shut down the server. Check the logs for more information."
             );
             self.cancel_shutdown();
-            return Err(());
+            return Err(NotShutDown);
         }
         if self.config.daemonize || self.config.pidfile.is_some() {
             crate::server_log!(Notice, "Removing the pid file.");

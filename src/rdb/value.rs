@@ -1502,4 +1502,101 @@ mod tests {
         .unwrap()
         .is_none());
     }
+
+    /// Corrupted stream payloads (1-2 random bytes, as corrupt-dump-fuzzer
+    /// does) either fail to load or give a stream every operation can
+    /// walk and modify without panicking, in both sanitize modes.
+    #[test]
+    fn corrupt_stream_payloads_never_panic() {
+        use crate::types::stream::{NodeLimits, StreamIter, Trim};
+        let cfg = Config::default();
+        let lim = NodeLimits {
+            max_bytes: 4096,
+            max_entries: 5,
+        };
+        let mut s = Stream::new();
+        for i in 1..=12u64 {
+            let v = if i % 2 == 0 {
+                i.to_string()
+            } else {
+                format!("_{}", i)
+            };
+            let f: Vec<(&[u8], &[u8])> = if i % 4 == 0 {
+                vec![(b"other", v.as_bytes())]
+            } else {
+                vec![(b"item", b"1"), (b"value", v.as_bytes())]
+            };
+            s.append(&f, Some((StreamId::new(1000 + i, 0), true)), 0, lim)
+                .unwrap();
+        }
+        s.delete_item(StreamId::new(1003, 0));
+        s.create_group(b"g", StreamId::new(1005, 0), 5);
+        if let Some(g) = s.cgroups.get_mut(&b"g"[..]) {
+            g.consumers.insert(b"alice"[..].into(), Default::default());
+            for i in 1..=4 {
+                let id = StreamId::new(1000 + i, 0);
+                g.pel.insert(
+                    id,
+                    crate::types::stream::Nack {
+                        delivery_time: 5,
+                        delivery_count: 1,
+                        consumer: Some(b"alice"[..].into()),
+                    },
+                );
+                if let Some(c) = g.consumers.get_mut(&b"alice"[..]) {
+                    c.pel.insert(id);
+                }
+            }
+        }
+        let v = Value::Stream(Box::new(s));
+        let mut w = RdbWriter::new_memory(false, false);
+        save_value(&mut w, &v).unwrap();
+        let good = w.into_bytes();
+        for deep in [false, true] {
+            let ctx = LoadCtx {
+                config: &cfg,
+                deep_sanitize: deep,
+            };
+            let mut rd = RdbReader::from_slice(&good, false);
+            assert!(load_value(&mut rd, RDB_TYPE_STREAM_LISTPACKS_2, &ctx)
+                .unwrap()
+                .is_some());
+            let mut rng = crate::util::rand::Rng::new(7 + deep as u64);
+            let mut loaded = 0;
+            for _ in 0..4000 {
+                let mut b = good.clone();
+                let n = 1 + (rng.next_u64() % 2) as usize;
+                for _ in 0..n {
+                    let i = (rng.next_u64() as usize) % b.len();
+                    b[i] = rng.next_u64() as u8;
+                }
+                let mut rd = RdbReader::from_slice(&b, false);
+                let Ok(Some(Value::Stream(mut st))) =
+                    load_value(&mut rd, RDB_TYPE_STREAM_LISTPACKS_2, &ctx)
+                else {
+                    continue;
+                };
+                loaded += 1;
+                for rev in [false, true] {
+                    let mut it = StreamIter::new(None, None, rev);
+                    while it.next(&st).is_some() {
+                        it.fields(&st, |_, _| {});
+                    }
+                }
+                let _ = st.last_valid_id();
+                let _ = st.edge_id(true, false);
+                for g in st.cgroups.values() {
+                    let _ = st.group_lag(g);
+                }
+                let _ = st.append(&[(b"x", b"y")], None, 5000, lim);
+                let _ = st.delete_item(StreamId::new(1006, 0));
+                let _ = st.trim(Trim::MaxLen(3), false, 0);
+                let _ = st.trim(Trim::MinId(StreamId::new(1011, 0)), true, 100);
+                let _ = st.memory_usage(0);
+                let mut w = RdbWriter::new_memory(false, false);
+                save_value(&mut w, &Value::Stream(st)).unwrap();
+            }
+            assert!(loaded > 0);
+        }
+    }
 }

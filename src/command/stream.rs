@@ -1794,29 +1794,6 @@ fn reply_entries_read(c: &mut Client, cg: &ConsumerGroup) {
     }
 }
 
-/// Number of nodes of Redis's rax for these keys: an estimate (a
-/// compressed radix tree over 16-byte big-endian keys).
-fn rax_nodes_estimate(s: &Stream) -> usize {
-    let keys: Vec<[u8; 16]> = s.nodes.keys().map(|k| k.encode()).collect();
-    if keys.is_empty() {
-        return 1;
-    }
-    // Each key adds one branch point plus one compressed tail; common
-    // prefixes are shared (count distinct prefix splits).
-    let mut nodes = 1 + keys.len();
-    for w in keys.windows(2) {
-        let common = w[0]
-            .iter()
-            .zip(w[1].iter())
-            .take_while(|(a, b)| a == b)
-            .count();
-        if common < 15 {
-            nodes += 1;
-        }
-    }
-    nodes
-}
-
 fn xinfo_stream(c: &mut Client, s: &Stream, args: &Args) -> CmdResult {
     let optc = args.len() - 3;
     let mut full = true;
@@ -1847,7 +1824,8 @@ fn xinfo_stream(c: &mut Client, s: &Stream, args: &Args) -> CmdResult {
     c.reply.bulk(b"radix-tree-keys");
     c.reply.int(s.nodes.len() as i64);
     c.reply.bulk(b"radix-tree-nodes");
-    c.reply.int(rax_nodes_estimate(s) as i64);
+    c.reply
+        .int(crate::types::stream::rax_node_count(s.nodes.keys()) as i64);
     c.reply.bulk(b"last-generated-id");
     reply_id(c, &s.last_id);
     c.reply.bulk(b"max-deleted-entry-id");

@@ -999,11 +999,13 @@ impl Stream {
         }
     }
 
-    /// Bytes used (MEMORY USAGE / DEBUG OBJECT estimate, objectComputeSize
-    /// with `sample` nodes sampled; 0 = all).
+    /// objectComputeSize for a stream, `sample` nodes sampled (0 = all):
+    /// robj + stream struct, the rax (streamRadixTreeMemoryUsage), the
+    /// listpacks (average of the sampled ones, plus the real last one),
+    /// and the groups with their PELs and consumers.
     pub fn memory_usage(&self, sample: usize) -> usize {
-        // robj + stream struct + rax overhead estimate.
-        let mut size = 16 + 88 + self.rax_memory_estimate();
+        use crate::command::server_cmds::jemalloc_size;
+        let mut size = 16 + 80 + rax_memory_usage(self.nodes.keys());
         let n = self.nodes.len();
         let mut lpsize = 0usize;
         let mut samples = 0usize;
@@ -1011,7 +1013,7 @@ impl Stream {
             if sample != 0 && samples >= sample {
                 break;
             }
-            lpsize += crate::command::server_cmds::jemalloc_size(lp.alloc_size());
+            lpsize += jemalloc_size(lp.alloc_size());
             samples += 1;
         }
         if n <= samples {
@@ -1020,23 +1022,16 @@ impl Stream {
             lpsize = lpsize.checked_div(samples).unwrap_or(0);
             size += lpsize * (n - 1);
             if let Some(lp) = self.nodes.values().next_back() {
-                size += crate::command::server_cmds::jemalloc_size(lp.alloc_size());
+                size += jemalloc_size(lp.alloc_size());
             }
         }
         for cg in self.cgroups.values() {
-            size += 48; // streamCG
-            size += 32 + cg.pel.len() * (16 + 24 + 32); // PEL rax + NACKs
-            for c in cg.consumers.values() {
-                size += 32 + c.pel.len() * (16 + 8);
+            size += 40 + rax_memory_usage(cg.pel.keys()) + 24 * cg.pel.len();
+            for (name, c) in cg.consumers.iter() {
+                size += 24 + name.len() + rax_memory_usage(c.pel.iter());
             }
         }
         size
-    }
-
-    /// Rough size of Redis's rax holding the nodes (raxNode headers plus
-    /// 16-byte keys and child pointers).
-    fn rax_memory_estimate(&self) -> usize {
-        24 + self.nodes.len() * (4 + 16 + 8 + 8)
     }
 
     /// streamDup for COPY is `Clone`.
@@ -1069,6 +1064,40 @@ impl Stream {
             .count();
         (live, lp_int_at(lp, lp.first()).unwrap_or(-1))
     }
+}
+
+/// Number of nodes of a Redis rax holding these 16-byte keys (XINFO
+/// radix-tree-nodes). A rax keeps paths compressed, so its nodes start at:
+/// the root, every branching prefix, every child of a branching prefix and
+/// every key end. For sorted keys the branching prefixes are the longest
+/// common prefixes of neighbours.
+pub fn rax_node_count<'a>(keys: impl Iterator<Item = &'a StreamId>) -> usize {
+    use std::collections::HashSet;
+    let keys: Vec<[u8; 16]> = keys.map(|k| k.encode()).collect();
+    let mut set: HashSet<&[u8]> = HashSet::new();
+    set.insert(&[]);
+    for k in keys.iter() {
+        set.insert(&k[..]);
+    }
+    for w in keys.windows(2) {
+        let l = w[0]
+            .iter()
+            .zip(w[1].iter())
+            .take_while(|(a, b)| a == b)
+            .count();
+        if l < 16 {
+            set.insert(&w[0][..l]);
+            set.insert(&w[0][..l + 1]);
+            set.insert(&w[1][..l + 1]);
+        }
+    }
+    set.len()
+}
+
+/// streamRadixTreeMemoryUsage: 16 bytes a key, 4 + 30 words a node.
+fn rax_memory_usage<'a>(keys: impl Iterator<Item = &'a StreamId> + Clone) -> usize {
+    let n = keys.clone().count();
+    n * 16 + rax_node_count(keys) * (4 + 8 * 30)
 }
 
 /// Exact byte equality of a listpack element with `s` (lpGet + memcmp: an

@@ -176,9 +176,11 @@ fn stream_mut<'a>(srv: &'a mut Server, db: usize, key: &[u8]) -> Option<&'a mut 
     }
 }
 
+/// dbAdd of a new empty stream (fires "new", as 7.0's dbAdd does).
 fn add_stream_key(srv: &mut Server, db: usize, key: &[u8]) {
     let obj = Obj::new(Value::Stream(Box::default()), srv.lru_clock);
     srv.dbs[db].add(key, obj);
+    srv.notify_keyspace_event(notify::NEW, "new", key, db);
 }
 
 fn nogroup_key_group(key: &[u8], group: &[u8]) -> Error {
@@ -1021,11 +1023,18 @@ pub fn xread_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult
         }
         // Re-running the command once a key is ready must not see '$' again.
         let mut v = args.to_vecs();
+        // Served after blocking, Redis reads at most
+        // XREAD_BLOCKED_DEFAULT_COUNT entries when no COUNT was given.
+        let insert_count = count == 0;
         for (k, id) in ids.iter().enumerate() {
             let p = streams_arg + streams_count + k;
             if v[p] == b"$" {
                 v[p] = id_bytes(id);
             }
+        }
+        if insert_count {
+            v.insert(1, b"COUNT".to_vec());
+            v.insert(2, b"1000".to_vec());
         }
         let owned = owned_from(&v);
         let oargs = owned.args();

@@ -413,6 +413,8 @@ pub fn xadd_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult 
     }
     let limits = node_limits(srv);
     let now = srv.now_ms.max(0) as u64;
+    // The argv rewrite only matters to replicas / AOF.
+    let propagating = srv.has_propagation_consumer();
     let s = match stream_mut(srv, db, key) {
         Some(s) => s,
         None => return Ok(()),
@@ -446,13 +448,13 @@ pub fn xadd_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult 
         if s.trim(a.trim, a.approx, a.limit) != 0 {
             trimmed = true;
         }
-        if a.approx {
+        if a.approx && propagating {
             let mut v = args.to_vecs();
             rewrite_trim_args(&mut v, s, &a);
             argv = Some(v);
         }
     }
-    if !a.id_given || !a.seq_given {
+    if propagating && (!a.id_given || !a.seq_given) {
         let v = argv.get_or_insert_with(|| args.to_vecs());
         if idpos < v.len() {
             v[idpos] = id_bytes(&id);
@@ -734,7 +736,7 @@ fn serve_group_new(
                 let nack = Nack {
                     delivery_time: now,
                     delivery_count: 1,
-                    consumer: Some(consumer.into()),
+                    consumer: Some(cg.name_of(consumer)),
                 };
                 if let Some(old) = cg.pel.insert(id, nack.clone()) {
                     if let Some(prev) = old.consumer.as_deref() {
@@ -1442,9 +1444,10 @@ fn claim_one(
         create_consumer(cg, consumer, now);
     }
     cg.set_owner(id, consumer);
+    let name = cg.name_of(consumer);
     let nack = cg.pel.get_mut(&id)?;
     if nack.consumer.is_none() {
-        nack.consumer = Some(consumer.into());
+        nack.consumer = Some(name);
         if let Some(cons) = cg.consumers.get_mut(consumer) {
             cons.pel.insert(id);
         }

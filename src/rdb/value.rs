@@ -608,8 +608,8 @@ fn load_stream(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Opti
         }
         let nconsumers = rd.load_count(10)?;
         for _ in 0..nconsumers {
-            let cname = rd.load_string()?;
-            if cg.consumers.contains_key(cname.as_slice()) {
+            let cname: crate::types::stream::Name = rd.load_string()?.into();
+            if cg.consumers.contains_key(&cname) {
                 return Err(rd.corrupt("Duplicate stream consumer detected."));
             }
             let mut consumer = Consumer {
@@ -624,7 +624,7 @@ fn load_stream(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Opti
                     Some(nack) => {
                         // A NACK claimed by two consumers: the first one
                         // loses it (Redis keeps both references).
-                        if let Some(prev) = nack.consumer.replace(cname.as_slice().into()) {
+                        if let Some(prev) = nack.consumer.replace(cname.clone()) {
                             if let Some(pc) = cg.consumers.get_mut(&prev) {
                                 pc.pel.remove(&pid);
                             }
@@ -640,7 +640,7 @@ fn load_stream(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Opti
                     ));
                 }
             }
-            cg.consumers.insert(cname.into_boxed_slice(), consumer);
+            cg.consumers.insert(cname, consumer);
         }
         if ctx.deep_sanitize && cg.pel.values().any(|n| n.consumer.is_none()) {
             return Err(rd.corrupt("Stream CG PEL entry without consumer"));

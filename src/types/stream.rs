@@ -31,6 +31,10 @@
 //! A NACK names its consumer instead of pointing to it.
 use crate::db::listpack::{Listpack, LpVal};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+/// A consumer name, shared by the consumer and its NACKs.
+pub type Name = Rc<[u8]>;
 
 pub const FLAG_NONE: i64 = 0;
 pub const FLAG_DELETED: i64 = 1;
@@ -137,7 +141,7 @@ pub struct Nack {
     pub delivery_time: i64,
     pub delivery_count: u64,
     /// Name of the consumer that owns it (None only in a corrupt load).
-    pub consumer: Option<Box<[u8]>>,
+    pub consumer: Option<Name>,
 }
 
 /// streamConsumer
@@ -153,7 +157,7 @@ pub struct ConsumerGroup {
     pub last_id: StreamId,
     pub entries_read: i64,
     pub pel: BTreeMap<StreamId, Nack>,
-    pub consumers: BTreeMap<Box<[u8]>, Consumer>,
+    pub consumers: BTreeMap<Name, Consumer>,
 }
 
 impl ConsumerGroup {
@@ -191,15 +195,24 @@ impl ConsumerGroup {
         Some(c.pel.len())
     }
 
+    /// The shared name of an existing consumer (a new one otherwise).
+    pub fn name_of(&self, consumer: &[u8]) -> Name {
+        match self.consumers.get_key_value(consumer) {
+            Some((k, _)) => k.clone(),
+            None => consumer.into(),
+        }
+    }
+
     /// Make `consumer` the owner of the pending entry `id` (moving it out of
     /// its previous owner's PEL). The consumer must exist.
     pub fn set_owner(&mut self, id: StreamId, consumer: &[u8]) {
+        let name = self.name_of(consumer);
         let prev = match self.pel.get_mut(&id) {
             Some(n) => {
                 if n.consumer.as_deref() == Some(consumer) {
                     return;
                 }
-                n.consumer.replace(consumer.into())
+                n.consumer.replace(name)
             }
             None => return,
         };

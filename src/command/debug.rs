@@ -78,6 +78,7 @@ pub fn xor_object_digest(digest: &mut [u8; 20], o: &Obj, has_expire: bool) {
         Value::ZSet(_) => OBJ_ZSET,
         Value::Set(_) => OBJ_SET,
         Value::Hash(_) => OBJ_HASH,
+        Value::Stream(_) => OBJ_STREAM,
     };
     mix_digest(digest, &type_code.to_be_bytes());
     match &o.val {
@@ -112,6 +113,21 @@ pub fn xor_object_digest(digest: &mut [u8; 20], o: &Obj, has_expire: bool) {
                 f.with_bytes(|b| mix_digest(&mut eledigest, b));
                 v.with_bytes(|b| mix_digest(&mut eledigest, b));
                 xor_digest(digest, &eledigest);
+            }
+        }
+        Value::Stream(st) => {
+            use crate::types::stream::StreamIter;
+            let mut it = StreamIter::new(None, None, false);
+            let mut buf = Vec::with_capacity(44);
+            while let Some(id) = it.next(st) {
+                buf.clear();
+                use std::io::Write;
+                let _ = write!(buf, "{}.{}", id.ms, id.seq);
+                mix_digest(digest, &buf);
+                it.fields(st, |f, v| {
+                    f.with_bytes(|b| mix_digest(digest, b));
+                    v.with_bytes(|b| mix_digest(digest, b));
+                });
             }
         }
     }
@@ -272,6 +288,13 @@ pub fn rdb_saved_object_len(v: &Value, compression: bool) -> usize {
                 };
             }
             n
+        }
+        Value::Stream(_) => {
+            let mut w = crate::rdb::encode::RdbWriter::new_memory(compression, false);
+            match crate::rdb::value::save_value(&mut w, v) {
+                Ok(()) => w.into_bytes().len(),
+                Err(_) => 0,
+            }
         }
         // Other types: the RDB module's rdbSavedObjectLen takes over.
         #[allow(unreachable_patterns)]

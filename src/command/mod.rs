@@ -29,6 +29,7 @@ pub mod multi;
 pub mod pubsub;
 pub mod server_cmds;
 pub mod set;
+pub mod stream;
 pub mod string;
 pub mod zset;
 
@@ -252,6 +253,7 @@ use multi as mul;
 use pubsub as ps;
 use server_cmds as srv;
 use set as s;
+use stream as x;
 use string as st;
 use zset as z;
 
@@ -397,6 +399,34 @@ pub static COMMAND_TABLE: &[CommandDef] = &[
         cmd!("refcount", gen::object_refcount_command, 3, "readonly", 2, 2, 1, "@keyspace @read @slow"),
         cmd!("help", gen::object_help_command, 2, "loading stale", 0, 0, 0, "@keyspace @slow"),
     ]),
+    // --- streams (stream.rs) ---
+    cmd!("xadd", x::xadd_command, -5, "write denyoom fast", 1, 1, 1, "@write @stream @fast"),
+    cmd!("xrange", x::xrange_command, -4, "readonly", 1, 1, 1, "@read @stream @slow"),
+    cmd!("xrevrange", x::xrevrange_command, -4, "readonly", 1, 1, 1, "@read @stream @slow"),
+    cmd!("xlen", x::xlen_command, 2, "readonly fast", 1, 1, 1, "@read @stream @fast"),
+    cmd!("xread", x::xread_command, -4, "readonly blocking movablekeys", 0, 0, 0, "@read @stream @slow @blocking"),
+    cmd!("xreadgroup", x::xread_command, -7, "write blocking movablekeys", 0, 0, 0, "@write @stream @slow @blocking"),
+    cmd!("xgroup", container_command, -2, "", 0, 0, 0, "@slow", &[
+        cmd!("create", x::xgroup_command, -5, "write denyoom", 2, 2, 1, "@write @stream @slow"),
+        cmd!("setid", x::xgroup_command, -5, "write", 2, 2, 1, "@write @stream @slow"),
+        cmd!("destroy", x::xgroup_command, 4, "write", 2, 2, 1, "@write @stream @slow"),
+        cmd!("createconsumer", x::xgroup_command, 5, "write denyoom", 2, 2, 1, "@write @stream @slow"),
+        cmd!("delconsumer", x::xgroup_command, 5, "write", 2, 2, 1, "@write @stream @slow"),
+        cmd!("help", x::xgroup_command, 2, "loading stale", 0, 0, 0, "@stream @slow"),
+    ]),
+    cmd!("xsetid", x::xsetid_command, -3, "write denyoom fast", 1, 1, 1, "@write @stream @fast"),
+    cmd!("xack", x::xack_command, -4, "write fast", 1, 1, 1, "@write @stream @fast"),
+    cmd!("xpending", x::xpending_command, -3, "readonly", 1, 1, 1, "@read @stream @slow"),
+    cmd!("xclaim", x::xclaim_command, -6, "write fast", 1, 1, 1, "@write @stream @fast"),
+    cmd!("xautoclaim", x::xautoclaim_command, -6, "write fast", 1, 1, 1, "@write @stream @fast"),
+    cmd!("xinfo", container_command, -2, "", 0, 0, 0, "@slow", &[
+        cmd!("consumers", x::xinfo_command, 4, "readonly", 2, 2, 1, "@read @stream @slow"),
+        cmd!("groups", x::xinfo_command, 3, "readonly", 2, 2, 1, "@read @stream @slow"),
+        cmd!("stream", x::xinfo_command, -3, "readonly", 2, 2, 1, "@read @stream @slow"),
+        cmd!("help", x::xinfo_command, 2, "loading stale", 0, 0, 0, "@stream @slow"),
+    ]),
+    cmd!("xdel", x::xdel_command, -3, "write fast", 1, 1, 1, "@write @stream @fast"),
+    cmd!("xtrim", x::xtrim_command, -4, "write", 1, 1, 1, "@write @stream @slow"),
     // --- hashes (hash.rs) ---
     cmd!("hset", h::hset_command, -4, "write denyoom fast", 1, 1, 1, "@write @hash @fast"),
     cmd!("hsetnx", h::hsetnx_command, 4, "write denyoom fast", 1, 1, 1, "@write @hash @fast"),

@@ -1304,6 +1304,7 @@ fn value_memory_usage(v: &crate::db::Value) -> usize {
             };
             jemalloc_size(hdr + b.capacity().max(b.len()) + 1) + 16
         }
+        Value::Stream(st) => st.memory_usage(5),
         // Other types report their own size when they exist.
         #[allow(unreachable_patterns)]
         _ => 16,

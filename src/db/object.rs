@@ -38,6 +38,8 @@ pub enum Value {
     Hash(crate::types::hash::Hash),
     /// Set (intset or hashtable encoding); 16 bytes, no extra box.
     Set(crate::types::set::Set),
+    /// Stream (OBJ_ENCODING_STREAM), see `crate::types::stream`.
+    Stream(Box<crate::types::stream::Stream>),
 }
 
 pub struct Obj {
@@ -162,6 +164,7 @@ impl Value {
             Value::ZSet(_) => "zset",
             Value::Hash(_) => "hash",
             Value::Set(_) => "set",
+            Value::Stream(_) => "stream",
         }
     }
 
@@ -172,6 +175,7 @@ impl Value {
             Value::ZSet(z) => z.encoding_name(),
             Value::Hash(h) => h.encoding_name(),
             Value::Set(s) => s.encoding_name(),
+            Value::Stream(_) => "stream",
         }
     }
 }

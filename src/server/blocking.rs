@@ -1,4 +1,4 @@
-//! Blocking commands (BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN/MAX, BZMPOP, ...)
+//! Blocking commands (BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN/MAX, BZMPOP, XREAD, XREADGROUP, ...)
 //! — Redis's blocked.c, with one simplification taken from Redis 7.2: a
 //! blocked client is served by *re-executing its command* once one of its
 //! keys is signalled ready, instead of type-specific serve functions.
@@ -85,6 +85,9 @@ pub struct Blocking {
     pub states: HashMap<RawFd, BlockedState>,
     /// Clients unblocked this turn whose pending input must be processed.
     pub unblocked: Vec<RawFd>,
+    /// While a blocked client's command is re-executed: its original
+    /// absolute timeout (blocking again keeps it instead of restarting it).
+    pub reexec_timeout: Option<i64>,
 }
 
 impl Server {
@@ -103,6 +106,7 @@ impl Server {
         timeout_ms: i64,
         reply: TimeoutReply,
     ) {
+        let timeout_ms = self.blocking.reexec_timeout.unwrap_or(timeout_ms);
         let db = c.db;
         for k in keys {
             let q = self.blocking.waiters.entry((db, k.to_vec())).or_default();
@@ -353,8 +357,46 @@ impl Server {
         self.blocking.timeouts.iter().next().map(|&(t, _)| t)
     }
 
+    /// True while a blocked client's command is being re-executed (stream
+    /// commands then word their errors as Redis's unblocking path does).
+    pub fn blocking_reexecuting(&self) -> bool {
+        self.blocking.reexec_timeout.is_some()
+    }
+
+    /// Clients blocked in XREADGROUP whose key was deleted or replaced by
+    /// another type since they blocked (DEL, SET, FLUSHALL, SWAPDB ...):
+    /// Redis signals such keys on deletion (unblockDeletedStreamReadgroupClients);
+    /// we look for them each turn, which only costs anything while such
+    /// clients are blocked. Re-running their command replies the error.
+    fn signal_deleted_stream_keys(&mut self) {
+        let mut gone: Vec<(usize, Vec<u8>)> = Vec::new();
+        for st in self.blocking.states.values() {
+            if !st.argv.args().get(0).eq_ignore_ascii_case(b"xreadgroup") {
+                continue;
+            }
+            for k in st.keys.iter() {
+                let is_stream = self.dbs[st.db]
+                    .dict
+                    .get(k)
+                    .is_some_and(|o| o.val.type_name() == "stream");
+                if !is_stream {
+                    gone.push((st.db, k.clone()));
+                }
+            }
+        }
+        for (db, k) in gone {
+            let key = (db, k);
+            if self.blocking.ready_set.insert(key.clone()) {
+                self.blocking.ready.push(key);
+            }
+        }
+    }
+
     /// Serve clients blocked on keys that became ready (see module header).
     pub fn handle_clients_blocked_on_keys(&mut self) {
+        if !self.blocking.states.is_empty() {
+            self.signal_deleted_stream_keys();
+        }
         let mut rounds = 0;
         while !self.blocking.ready.is_empty() && rounds < 1000 {
             rounds += 1;
@@ -367,8 +409,13 @@ impl Server {
                 };
                 for fd in waiters {
                     self.now_ms = super::now_ms();
-                    if !self.key_exists(db, &key) {
-                        break;
+                    let is_xreadgroup = self.blocking.states.get(&fd).is_some_and(|st| {
+                        st.argv.args().get(0).eq_ignore_ascii_case(b"xreadgroup")
+                    });
+                    // A missing key only matters to XREADGROUP (it is
+                    // released with an error); the others keep waiting.
+                    if !is_xreadgroup && !self.key_exists(db, &key) {
+                        continue;
                     }
                     // Only a value of the awaited type serves the client
                     // (a zset key does not wake BLPOP, a string wakes nobody).
@@ -396,7 +443,9 @@ impl Server {
                     c.db = st.db;
                     let args = st.argv.args();
                     if let Some(idx) = self.resolve_command(&args) {
+                        self.blocking.reexec_timeout = Some(st.timeout_ms);
                         self.call(&mut c, idx, &args);
+                        self.blocking.reexec_timeout = None;
                     }
                     if !c.has(flags::BLOCKED) {
                         c.db = saved_db;

@@ -348,7 +348,8 @@ impl Server {
             self.handle_blocked_timeouts();
         }
         crate::replication::before_sleep(self);
-        if !self.blocking.ready.is_empty() {
+        // Blocked clients: also polled for XREADGROUP keys that vanished.
+        if !self.blocking.ready.is_empty() || !self.blocking.states.is_empty() {
             self.handle_clients_blocked_on_keys();
         }
         if !self.blocking.unblocked.is_empty() {
@@ -1060,8 +1061,13 @@ impl Server {
         let usec = start.elapsed().as_micros() as u64;
         let failed = c.reply.error_codes.len() > errors_before;
         {
+            // A blocked command re-run once its key is ready was already
+            // counted when it blocked (Redis counts the blocking call).
+            let reexec = self.blocking.reexec_timeout.is_some();
             let st = &mut self.commands.cmds[idx].stats;
-            st.calls += 1;
+            if !reexec {
+                st.calls += 1;
+            }
             st.usec += usec;
             if failed {
                 st.failed_calls += 1;

@@ -1,9 +1,10 @@
 //! Value types other than strings, one file per Redis `t_*.c` data half
 //! (the commands live in `crate::command`): `list.rs` (quicklist),
-//! `zset.rs` (sorted sets), `hash.rs`, `set.rs`.
+//! `zset.rs` (sorted sets), `hash.rs`, `set.rs`, `stream.rs`.
 pub mod hash;
 pub mod list;
 pub mod set;
+pub mod stream;
 pub mod zset;
 
 #[cfg(test)]

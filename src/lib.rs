@@ -12,6 +12,7 @@
 //! db/            keyspace dicts, values and their encodings
 //! rdb/           RDB snapshots: format, SAVE/BGSAVE (fork), load, redis-check-rdb
 //! replication/   master/replica replication (PSYNC2, backlog, full sync, WAIT, FAILOVER)
+//! sentinel/      Sentinel mode: monitoring, SDOWN/ODOWN, election, failover, SENTINEL
 //! types/         the collection value types (list, hash, set, zset) over those encodings
 //! config/        the directive table: parse, CONFIG GET/SET/REWRITE
 //! util/          number parsing/formatting, glob matching, CRC64, LZF, PRNG
@@ -33,6 +34,7 @@ pub mod log;
 pub mod rdb;
 pub mod replication;
 pub mod resp;
+pub mod sentinel;
 pub mod server;
 pub mod sys;
 pub mod types;

@@ -18,6 +18,15 @@ fn version_line() -> String {
     )
 }
 
+fn log_level(l: config::Loglevel) -> log::Level {
+    match l {
+        config::Loglevel::Debug => log::Level::Debug,
+        config::Loglevel::Verbose => log::Level::Verbose,
+        config::Loglevel::Notice => log::Level::Notice,
+        config::Loglevel::Warning => log::Level::Warning,
+    }
+}
+
 fn usage() -> ! {
     eprintln!("Usage: ./redis-server [/path/to/redis.conf] [options] [-]");
     eprintln!("       ./redis-server - (read config from stdin)");
@@ -112,20 +121,35 @@ fn main() {
         std::process::exit(checksys::check_system(&cfg));
     }
 
+    // Sentinel mode: load the `sentinel` lines (FATAL on error, as Redis's
+    // loadSentinelConfigFromQueue), then require a writable config file.
+    let sentinel = if sentinel_mode {
+        log::set_role(b'X');
+        log::setup(&cfg.logfile, log_level(cfg.loglevel));
+        let s = match ferrodis::sentinel::config::load(&cfg) {
+            Ok(s) => s,
+            Err(e) => {
+                eprint!("{}", e.fatal_text());
+                std::process::exit(1);
+            }
+        };
+        if let Err(msg) = ferrodis::sentinel::config::check_config_file(&cfg) {
+            server_log!(Warning, "{}", msg);
+            std::process::exit(1);
+        }
+        Some(Box::new(s))
+    } else {
+        None
+    };
+
     if cfg.daemonize {
         if let Err(e) = sys::process::daemonize() {
             eprintln!("Can't daemonize: {}", e);
             std::process::exit(1);
         }
     }
-    let level = match cfg.loglevel {
-        config::Loglevel::Debug => log::Level::Debug,
-        config::Loglevel::Verbose => log::Level::Verbose,
-        config::Loglevel::Notice => log::Level::Notice,
-        config::Loglevel::Warning => log::Level::Warning,
-    };
-    log::setup(&cfg.logfile, level);
-    log::set_role(b'C');
+    log::setup(&cfg.logfile, log_level(cfg.loglevel));
+    log::set_role(if sentinel_mode { b'X' } else { b'C' });
     server_log!(Warning, "oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
     server_log!(
         Warning,
@@ -158,6 +182,7 @@ fn main() {
         // `replicaof` in the config: connect from the first replication cron.
         ferrodis::replication::replica::init_from_config(&mut srv);
     }
+    srv.sentinel = sentinel;
     sys::signal::setup_signal_handlers();
     srv.adjust_open_files_limit();
     server_log!(Notice, "monotonic clock: POSIX clock_gettime");
@@ -170,10 +195,13 @@ fn main() {
     }
     srv.show_banner();
     srv.linux_memory_warnings();
-    if !srv.sentinel_mode {
+    if srv.sentinel_mode {
+        // sentinelIsRunning: Redis logs no "Ready to accept" in this mode.
+        ferrodis::sentinel::is_running(&mut srv);
+    } else {
         ferrodis::rdb::load_data_from_disk(&mut srv);
+        server_log!(Notice, "Ready to accept connections");
     }
-    server_log!(Notice, "Ready to accept connections");
     let code = srv.run();
     std::process::exit(code);
 }

@@ -765,6 +765,11 @@ pub fn load_server_config_ex(
         sentinel_mode,
         ..Config::default()
     };
+    if sentinel_mode {
+        // initSentinelConfig: Sentinel's own defaults (it must be exposed).
+        cfg.port = 26379;
+        cfg.protected_mode = false;
+    }
     let mut text = Vec::new();
     if let Some(f) = config_file {
         cfg.config_file = get_absolute_path(f);

@@ -24,6 +24,11 @@ impl Server {
         self.shutdown_cron();
         // Clear an elapsed client pause (checkClientPauseTimeoutAndReturnIfPaused).
         let paused = self.check_pause_timeout();
+        if self.sentinel_mode {
+            // A Sentinel holds no data: no expiry, persistence or replication.
+            crate::sentinel::timer(self);
+            return;
+        }
         // Replicas never expire keys themselves: the master sends DELs.
         // Nothing expires while clients are paused.
         if self.active_expire_enabled && !paused {

@@ -72,6 +72,8 @@ pub enum FdOwner {
     MasterLink,
     /// The pipe a diskless-sync child writes the RDB into (replication/master.rs).
     ReplRdbPipe,
+    /// A Sentinel link to a master, replica or other Sentinel (sentinel/link.rs).
+    Sentinel,
 }
 
 /// Counters reported by INFO stats (Redis's `server.stat_*`).
@@ -182,6 +184,8 @@ pub struct Server {
     pub cron_paused: bool,
     /// Replication state, both roles (replication/mod.rs).
     pub repl: crate::replication::ReplState,
+    /// Sentinel mode's state (sentinel/mod.rs); None otherwise.
+    pub sentinel: Option<Box<crate::sentinel::Sentinel>>,
 }
 
 impl Server {
@@ -195,7 +199,11 @@ impl Server {
         let hz = config.hz.clamp(1, 500);
         let replid = crate::replication::random_replid(&mut rng);
         Ok(Server {
-            commands: CommandTable::build(COMMAND_TABLE),
+            commands: if sentinel_mode {
+                crate::sentinel::cmds::command_table()
+            } else {
+                CommandTable::build(COMMAND_TABLE)
+            },
             dbs: (0..ndb).map(Db::new).collect(),
             clients: Vec::new(),
             fd_owner: Vec::new(),
@@ -244,6 +252,7 @@ impl Server {
             redacted_args: Vec::new(),
             cron_paused: false,
             repl: crate::replication::ReplState::new(replid),
+            sentinel: None,
             config,
         })
     }
@@ -300,6 +309,7 @@ impl Server {
                 }
                 FdOwner::MasterLink => crate::replication::replica::link_event(self, mask),
                 FdOwner::ReplRdbPipe => crate::replication::master::rdb_pipe_read_handler(self),
+                FdOwner::Sentinel => crate::sentinel::link::handle_event(self, fd, mask),
                 FdOwner::None => {}
             }
         }
@@ -440,11 +450,7 @@ impl Server {
             return;
         }
         // Protected mode: no password for the default user and a non-local peer.
-        if self.config.protected_mode
-            && self.config.requirepass.is_none()
-            && !local_peer
-            && !self.sentinel_mode
-        {
+        if self.config.protected_mode && self.config.requirepass.is_none() && !local_peer {
             let _ = sys::write(fd, PROTECTED_MODE_DENIED);
             self.stats.rejected_conn += 1;
             sys::close(fd);

@@ -311,3 +311,16 @@ pub fn tcp_connect_from(src: IpAddr, dst: &SocketAddr) -> io::Result<std::net::T
         }
     }
 }
+
+/// True once a (non-blocking) connect completed: the socket has a peer.
+pub fn is_connected(fd: RawFd) -> bool {
+    // SAFETY: zeroed storage is valid; len tells the kernel its size.
+    let mut storage: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    syscall!(getpeername(
+        fd,
+        &mut storage as *mut _ as *mut libc::sockaddr,
+        &mut len
+    ))
+    .is_ok()
+}

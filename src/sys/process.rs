@@ -165,3 +165,50 @@ pub fn pipe(read_nonblock: bool, write_nonblock: bool) -> io::Result<(RawFd, Raw
     }
     Ok((fds[0], fds[1]))
 }
+
+/// SIGKILL (Sentinel kills scripts running for too long).
+pub const SIGKILL: i32 = libc::SIGKILL;
+
+/// fork + execve(argv[0], argv, environ) (Sentinel's script jobs): the
+/// child only calls execve and `_exit(2)` if it fails (Redis's
+/// sentinelRunPendingScripts); every fd the server owns is close-on-exec,
+/// so the script inherits only stdio. Ok(child pid).
+pub fn spawn_exec(argv: &[String]) -> io::Result<i32> {
+    let cargs: Vec<std::ffi::CString> = argv
+        .iter()
+        .map(|a| std::ffi::CString::new(a.as_bytes()))
+        .collect::<Result<_, _>>()
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    if cargs.is_empty() {
+        return Err(io::Error::from(io::ErrorKind::InvalidInput));
+    }
+    let mut ptrs: Vec<*const libc::c_char> = cargs.iter().map(|c| c.as_ptr()).collect();
+    ptrs.push(std::ptr::null());
+    extern "C" {
+        static environ: *const *const libc::c_char;
+    }
+    match fork()? {
+        0 => {
+            // SAFETY: in the child of a single-threaded process; ptrs is a
+            // NULL-terminated array of live C strings built before fork, and
+            // environ is the process environment.
+            unsafe {
+                libc::execve(ptrs[0], ptrs.as_ptr(), environ);
+            }
+            exit_now(2)
+        }
+        pid => Ok(pid),
+    }
+}
+
+/// access(2): may the process use `path` with `mode` (libc::X_OK,
+/// libc::W_OK ...)? Err(errno) when not.
+pub fn access(path: &str, mode: i32) -> io::Result<()> {
+    let c =
+        std::ffi::CString::new(path).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    // SAFETY: c is a valid NUL-terminated path.
+    syscall!(access(c.as_ptr(), mode)).map(|_| ())
+}
+
+pub const X_OK: i32 = libc::X_OK;
+pub const W_OK: i32 = libc::W_OK;

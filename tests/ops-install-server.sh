@@ -185,8 +185,10 @@ if [ -x /usr/bin/redis-server ] && [ "$(readlink -f /usr/bin/redis-server)" != "
 fi
 # Start the Sentinel through its init script once ferrodis has Sentinel mode
 # (probed: SENTINEL MYID answers a 40-char id).
+# (A Sentinel needs a writable config file, as Redis's.)
 SP=$(free_port)
-"$BIN" --port "$SP" --bind 127.0.0.1 --sentinel --daemonize yes --pidfile "$TMP/probe.pid" \
+printf 'port %s\nbind 127.0.0.1\n' "$SP" >"$TMP/probe-sentinel.conf"
+"$BIN" "$TMP/probe-sentinel.conf" --sentinel --daemonize yes --pidfile "$TMP/probe.pid" \
     --logfile "$TMP/probe.log" --dir "$TMP" >/dev/null 2>&1 || true
 wait_until 3 test -s "$TMP/probe.pid" || true
 track_pidfile "$TMP/probe.pid"

@@ -549,7 +549,7 @@ fn load_stream(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Opti
         if !ctx.deep_sanitize && !validate_node(lp.as_bytes(), true) {
             return Err(rd.corrupt("Stream listpack integrity check failed."));
         }
-        if s.nodes.insert(key, lp).is_some() {
+        if !s.insert_node(key, lp) {
             return Err(rd.corrupt("Listpack re-added with existing key"));
         }
     }

@@ -24,6 +24,9 @@
 #   --quick             -n 20000
 #   --no-pin            do not use taskset
 #   --out FILE          also write the results as TSV
+#   --persistence [ARGS...]  instead run scripts/bench-persistence.sh ARGS...:
+#                       BGSAVE time, copy-on-write, RDB size, load time and a
+#                       replica's full sync (disk and diskless) for 1M keys
 #   --pair [ARGS...]    instead run ../shared/tools/bench-pair ARGS... SERVER REFERENCE
 #                       (its own workloads: throughput, pipelining, latency, memory,
 #                       save/load, full sync; see bench-pair --help)
@@ -62,6 +65,10 @@ while [ $# -gt 0 ]; do
         --no-pin) pin=""; shift ;;
         --out) out=$2; shift 2 ;;
         --pair) pair=1; shift; break ;;
+        --persistence)
+            shift
+            if [ -n "$server" ]; then set -- --server "$server" "$@"; fi
+            exec "$root/scripts/bench-persistence.sh" --reference "$reference" "$@" ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac

@@ -399,14 +399,23 @@ pub fn client_pause_command(srv: &mut Server, c: &mut Client, args: &Args) -> Cm
     } else if args.len() > 4 {
         return Err(error::SYNTAX);
     }
-    srv.pause_until_ms = srv.now_ms.saturating_add(ms);
-    srv.pause_write_only = write_only;
+    use crate::server::pause::{PausePurpose, PauseType};
+    let kind = if write_only {
+        PauseType::Write
+    } else {
+        PauseType::All
+    };
+    srv.pause_clients(
+        PausePurpose::ClientCommand,
+        srv.now_ms.saturating_add(ms),
+        kind,
+    );
     c.reply.ok();
     Ok(())
 }
 
 pub fn client_unpause_command(srv: &mut Server, c: &mut Client, _args: &Args) -> CmdResult {
-    srv.pause_until_ms = 0;
+    srv.unpause_clients(crate::server::pause::PausePurpose::ClientCommand);
     c.reply.ok();
     Ok(())
 }
@@ -525,7 +534,8 @@ pub fn client_unblock_command(srv: &mut Server, c: &mut Client, args: &Args) -> 
         .iter()
         .flatten()
         .find(|x| x.id == id as u64 && x.has(flags::BLOCKED))
-        .map(|x| x.fd);
+        .map(|x| x.fd)
+        .filter(|&fd| srv.is_unblockable(fd));
     match target {
         Some(fd) => {
             if with_error {

@@ -47,7 +47,7 @@ pub fn lastsave_command(srv: &mut Server, c: &mut Client, _args: &Args) -> CmdRe
 }
 
 /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
-pub fn shutdown_command(srv: &mut Server, _c: &mut Client, args: &Args) -> CmdResult {
+pub fn shutdown_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdResult {
     let (mut nosave, mut save, mut now, mut force, mut abort) = (false, false, false, false, false);
     for a in args.iter().skip(1) {
         let w = String::from_utf8_lossy(a).to_ascii_lowercase();
@@ -65,7 +65,10 @@ pub fn shutdown_command(srv: &mut Server, _c: &mut Client, args: &Args) -> CmdRe
         return Err(error::SYNTAX);
     }
     if abort {
-        // No shutdown ever waits (no replicas to wait for yet).
+        if srv.abort_shutdown() {
+            c.reply.ok();
+            return Ok(());
+        }
         return Err(Error::new("ERR No shutdown in progress."));
     }
     if !now && srv.in_exec {
@@ -73,7 +76,7 @@ pub fn shutdown_command(srv: &mut Server, _c: &mut Client, args: &Args) -> CmdRe
             "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client",
         ));
     }
-    let mut flags = 0;
+    let mut fl = 0;
     for (on, bit) in [
         (nosave, crate::config::SHUTDOWN_NOSAVE),
         (save, crate::config::SHUTDOWN_SAVE),
@@ -81,15 +84,18 @@ pub fn shutdown_command(srv: &mut Server, _c: &mut Client, args: &Args) -> CmdRe
         (force, crate::config::SHUTDOWN_FORCE),
     ] {
         if on {
-            flags |= bit;
+            fl |= bit;
         }
     }
-    if srv.prepare_for_shutdown_flags(flags).is_ok() {
-        srv.exit_code = Some(0);
-    } else {
-        return Err(Error::new("ERR Errors trying to SHUTDOWN. Check logs."));
+    // blockClient(c, BLOCKED_SHUTDOWN): exiting, the client gets no reply;
+    // waiting for replicas, it stays blocked; failed, it gets the error.
+    srv.block_client_for_shutdown(c, args);
+    if srv.prepare_for_shutdown(fl).is_ok() || srv.is_shutdown_initiated() {
+        return Ok(());
     }
-    Ok(())
+    srv.blocking_forget_client(c);
+    c.flags &= !flags::BLOCKED;
+    Err(Error::new(crate::server::shutdown::SHUTDOWN_FAILED_ERR))
 }
 
 /// MONITOR

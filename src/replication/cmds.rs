@@ -61,7 +61,7 @@ pub fn replconf_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
             if r.start_cmd_stream_on_ack && r.state == SlaveState::Online {
                 // replicaStartCommandStream: the buffer flushes from now on.
                 r.start_cmd_stream_on_ack = false;
-                srv.mark_pending_write(c);
+                srv.mark_pending_write_always(c);
             }
             return Ok(());
         } else if opt.eq_ignore_ascii_case(b"getack") {
@@ -326,10 +326,14 @@ pub fn failover_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
 }
 
 /// pauseClients(PAUSE_DURING_FAILOVER, CLIENT_PAUSE_WRITE) / unpause.
-/// TODO(pause): ferrodis does not postpone paused writes yet (CLIENT PAUSE
-/// only records its deadline); the failover flag is kept for INFO.
 fn pause_for_failover(srv: &mut Server, on: bool) {
+    use crate::server::pause::{PausePurpose, PauseType};
     srv.repl.failover_paused = on;
+    if on {
+        srv.pause_clients(PausePurpose::Failover, i64::MAX, PauseType::Write);
+    } else {
+        srv.unpause_clients(PausePurpose::Failover);
+    }
 }
 
 /// findReplica: the state of the replica announced as host:port.

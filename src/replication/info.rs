@@ -129,17 +129,23 @@ pub fn replication_section(srv: &Server) -> String {
     out
 }
 
-/// mem_replication_backlog (INFO memory).
-pub fn backlog_memory(srv: &Server) -> usize {
-    srv.repl.backlog.as_ref().map(|b| b.memory()).unwrap_or(0)
-}
-
-/// Output memory of the replicas (mem_clients_slaves, mem_total_replication_buffers).
-pub fn replicas_output_memory(srv: &Server) -> usize {
-    srv.repl
+/// INFO memory's replication figures, as Redis's getMemoryOverheadData:
+/// (mem_total_replication_buffers, mem_replication_backlog,
+/// mem_clients_slaves). The shared buffer counts as backlog up to
+/// repl-backlog-size while replicas are connected, the rest as theirs.
+pub fn replication_memory(srv: &Server) -> (usize, usize, usize) {
+    let total = srv.repl.backlog.as_ref().map(|b| b.memory()).unwrap_or(0);
+    let backlog_size = srv.config.repl_backlog_size.max(0) as usize;
+    let own: usize = srv
+        .repl
         .slaves
         .iter()
         .filter_map(|&fd| srv.clients.get(fd as usize).and_then(|s| s.as_deref()))
         .map(|c| c.reply.pending())
-        .sum()
+        .sum();
+    if !srv.repl.slaves.is_empty() && total > backlog_size {
+        (total, backlog_size, total - backlog_size + own)
+    } else {
+        (total, total, own)
+    }
 }

@@ -139,9 +139,12 @@ pub fn feed_slaves(srv: &mut Server, dictid: i64, argv: &Args) {
     srv.repl.scratch = buf;
 }
 
-/// feedReplicationBuffer: append stream bytes to the backlog (advancing
-/// master_repl_offset) and to every replica that accumulates the stream.
+/// feedReplicationBuffer: append stream bytes to the shared buffer
+/// (advancing master_repl_offset); every replica that accumulates the
+/// stream starts referencing it from the first byte it is fed, and is
+/// queued for writing (or checked against its output buffer limit).
 pub fn feed_replication_buffer(srv: &mut Server, data: &[u8]) {
+    let first = srv.repl.master_repl_offset + 1;
     match srv.repl.backlog.as_mut() {
         Some(bl) => bl.append(data),
         None => return,
@@ -158,17 +161,101 @@ pub fn feed_replication_buffer(srv: &mut Server, data: &[u8]) {
             None => false,
         };
         if feed && !c.has(flags::CLOSE_ASAP) {
-            c.reply.buf.extend_from_slice(data);
-            if can_write_replies(&c) {
-                srv.mark_pending_write(&mut c);
-            } else {
-                srv.check_output_buffer_limits(&mut c);
+            let r = repl_of(&mut c);
+            if r.stream_pos == 0 {
+                r.stream_pos = first;
             }
+            if can_write_replies(&c) {
+                srv.mark_pending_write_always(&mut c);
+            }
+            srv.check_output_buffer_limits(&mut c);
         }
         if let Some(slot) = srv.clients.get_mut(fd as usize) {
             *slot = Some(c);
         }
     }
+    trim_backlog(srv, None);
+}
+
+/// Bytes of the stream a replica still has to be sent from the shared
+/// buffer, and the memory that pins (block-granular, as Redis counts it).
+pub fn replica_stream_pending(srv: &Server, c: &Client) -> (u64, usize) {
+    let pos = c.repl.as_ref().map(|r| r.stream_pos).unwrap_or(0);
+    match srv.repl.backlog.as_ref() {
+        Some(bl) if pos > 0 => ((bl.end() - pos).max(0) as u64, bl.pending_memory(pos)),
+        _ => (0, 0),
+    }
+}
+
+/// Drop the shared-buffer blocks nobody needs any more (the backlog keeps
+/// repl-backlog-size bytes; replicas keep what they still have to send).
+/// `extra`: a replica taken out of the client table by the caller. When a
+/// replica cannot be seen, nothing is trimmed.
+pub fn trim_backlog(srv: &mut Server, extra: Option<&Client>) {
+    if srv.repl.backlog.is_none() {
+        return;
+    }
+    let mut keep_from = i64::MAX;
+    for &fd in srv.repl.slaves.iter() {
+        let c = match srv.clients.get(fd as usize).and_then(|s| s.as_deref()) {
+            Some(c) => c,
+            None => match extra {
+                Some(e) if e.fd == fd => e,
+                _ => return,
+            },
+        };
+        if let Some(r) = c.repl.as_ref() {
+            if r.stream_pos > 0 {
+                keep_from = keep_from.min(r.stream_pos);
+            }
+        }
+    }
+    if let Some(bl) = srv.repl.backlog.as_mut() {
+        bl.trim(keep_from);
+    }
+}
+
+/// A write to a replica's socket failed: the replica is to be freed.
+#[derive(Debug)]
+pub struct ReplicaWriteError;
+
+/// Write a replica's pending stream from the shared buffer until the socket
+/// is full. Ok(true) when it has nothing left to send; Err on a write error.
+pub fn write_stream_to_replica(
+    srv: &mut Server,
+    c: &mut Client,
+) -> Result<bool, ReplicaWriteError> {
+    let Some(bl) = srv.repl.backlog.as_ref() else {
+        return Ok(true);
+    };
+    let Some(r) = c.repl.as_mut() else {
+        return Ok(true);
+    };
+    if r.stream_pos == 0 {
+        return Ok(true);
+    }
+    let mut written = 0u64;
+    let result = loop {
+        let chunk = bl.chunk_at(r.stream_pos);
+        if chunk.is_empty() {
+            break Ok(true);
+        }
+        match sys::write(c.fd, chunk) {
+            Ok(0) => break Ok(false),
+            Ok(n) => {
+                r.stream_pos += n as i64;
+                written += n as u64;
+            }
+            Err(e) if sys::would_block(&e) => break Ok(false),
+            Err(_) => break Err(ReplicaWriteError),
+        }
+    };
+    c.net_out += written;
+    srv.repl.stat_net_repl_output_bytes += written;
+    if written > 0 {
+        trim_backlog(srv, Some(c));
+    }
+    result
 }
 
 /// replicationFeedStreamFromMasterStream: a replica proxies the bytes it
@@ -221,6 +308,7 @@ pub fn resize_backlog(srv: &mut Server) {
     if let Some(bl) = srv.repl.backlog.as_mut() {
         bl.resize(size);
     }
+    trim_backlog(srv, None);
 }
 
 // ---------------------------------------------------------------------------
@@ -280,10 +368,10 @@ pub fn try_partial_resync(srv: &mut Server, c: &mut Client, replid: &[u8], offse
         return true;
     }
     srv.repl.stat_net_repl_output_bytes += line.len() as u64;
-    let psync_len = match srv.repl.backlog.as_ref() {
-        Some(bl) => bl.copy_from(offset, &mut c.reply.buf),
-        None => 0,
-    };
+    // The replica continues from `offset` in the shared buffer (no copy).
+    let psync_len = (srv.repl.master_repl_offset + 1 - offset).max(0);
+    repl_of(c).stream_pos = offset;
+    srv.mark_pending_write_always(c);
     crate::server_log!(
         Notice,
         "Partial resynchronization request from {} accepted. Sending {} bytes of backlog starting from offset {}.",
@@ -406,7 +494,7 @@ pub fn sync_command(srv: &mut Server, c: &mut Client, args: &Args) -> crate::err
     if rdb_running && srv.repl.rdb_child_target == RdbChildTarget::Disk {
         // CASE 1: a disk BGSAVE runs; attach if another replica registers
         // the differences since its fork.
-        let mut found: Option<(Vec<u8>, i64, u8)> = None;
+        let mut found: Option<(i64, i64, u8)> = None;
         for &fd in srv.repl.slaves.iter() {
             if fd == c.fd {
                 continue;
@@ -414,21 +502,18 @@ pub fn sync_command(srv: &mut Server, c: &mut Client, args: &Args) -> crate::err
             if let Some(o) = srv.clients.get(fd as usize).and_then(|s| s.as_deref()) {
                 if let Some(r) = &o.repl {
                     if r.state == SlaveState::WaitBgsaveEnd && !r.rdb_only {
-                        found = Some((
-                            o.reply.buf[o.reply.sent..].to_vec(),
-                            r.psync_initial_offset,
-                            r.capa,
-                        ));
+                        found = Some((r.stream_pos, r.psync_initial_offset, r.capa));
                         break;
                     }
                 }
             }
         }
         match found {
-            Some((buf, off, other_capa)) if my_capa & other_capa == other_capa => {
+            Some((pos, off, other_capa)) if my_capa & other_capa == other_capa => {
+                // copyReplicaOutputBuffer: the same position in the shared buffer.
                 let rdb_only = c.repl.as_ref().map(|r| r.rdb_only).unwrap_or(false);
                 if !rdb_only {
-                    c.reply.buf.extend_from_slice(&buf);
+                    repl_of(c).stream_pos = pos;
                 }
                 setup_slave_for_full_resync(srv, c, off);
                 crate::server_log!(Notice, "Waiting for end of BGSAVE for SYNC");
@@ -975,7 +1060,7 @@ fn send_bulk_to_slave(srv: &mut Server, fd: RawFd) {
             return;
         }
         // replicaStartCommandStream
-        srv.mark_pending_write(&mut c);
+        srv.mark_pending_write_always(&mut c);
         refresh_good_slaves_count(srv, Some(&c));
     }
     if let Some(slot) = srv.clients.get_mut(fd as usize) {
@@ -1233,6 +1318,8 @@ pub fn free_client_hook(srv: &mut Server, mut c: Box<Client>) -> Option<Box<Clie
         if before != srv.repl.slaves.len() && srv.repl.slaves.is_empty() {
             srv.repl.no_slaves_since = unix_s();
         }
+        // Its part of the shared buffer can go.
+        trim_backlog(srv, None);
         refresh_good_slaves_count(srv, None);
     }
     Some(c)
@@ -1368,7 +1455,7 @@ pub fn master_cron(srv: &mut Server) {
     let now = unix_s();
     let period = srv.config.repl_ping_replica_period.max(1) as u64;
     if srv.repl.cron_loops.is_multiple_of(period) && !srv.repl.slaves.is_empty() {
-        let paused_failover = srv.repl.failover_end_ms != 0 && srv.pause_until_ms > srv.now_ms;
+        let paused_failover = srv.repl.failover_end_ms != 0 && srv.check_pause_timeout();
         if !paused_failover {
             let dbid = srv.repl.slaveseldb;
             feed_slaves(srv, dbid, &OwnedArgs::from_slices(&[b"PING"]).args());

@@ -172,6 +172,9 @@ pub struct ReplClient {
     pub dboff: u64,
     pub dbsize: u64,
     pub preamble: Vec<u8>,
+    /// Stream offset of the next byte of the replication stream to send
+    /// this replica, from the shared buffer (backlog.rs); 0 = not fed yet.
+    pub stream_pos: i64,
     /// Diskless sync: bytes of the current pipe buffer already written.
     pub pipe_off: usize,
     /// Diskless sync: this replica still has pipe data to write.

@@ -1193,6 +1193,37 @@ pub fn send_ack_to_master(srv: &mut Server) {
     }
 }
 
+/// After a command from the master ran (outside MULTI, not blocked): its
+/// bytes count in the replication offset and go to our own sub-replicas.
+fn account_applied_master_bytes(srv: &mut Server, c: &mut Client) {
+    if c.has(flags::MULTI) || c.has(flags::BLOCKED) {
+        return;
+    }
+    let start = c.repl.as_ref().map(|r| r.repl_applied).unwrap_or(0);
+    let end = c.qb_pos;
+    if end > start {
+        let applied = (end - start) as i64;
+        if let Some(r) = c.repl.as_mut() {
+            r.reploff += applied;
+            r.repl_applied = end;
+        }
+        if srv.repl.backlog.is_some() {
+            if let Some(data) = c.querybuf.get(start..end) {
+                let data = data.to_vec();
+                feed_stream_from_master(srv, &data);
+            }
+        }
+    }
+}
+
+/// The master client's command was postponed by a client pause and has
+/// just run again (server/pause.rs): account it, then go on with the
+/// stream that arrived meanwhile.
+pub fn resume_postponed_master(srv: &mut Server, c: &mut Client) {
+    account_applied_master_bytes(srv, c);
+    process_master_input(srv, c);
+}
+
 /// Apply the stream in the master client's query buffer (processInputBuffer
 /// + commandProcessed for CLIENT_MASTER): offsets, proxying, trimming.
 pub fn process_master_input(srv: &mut Server, c: &mut Client) {
@@ -1213,21 +1244,7 @@ pub fn process_master_input(srv: &mut Server, c: &mut Client) {
                     srv.execute_parsed(c);
                 }
                 c.parser.reset();
-                if !c.has(flags::MULTI) && !c.has(flags::BLOCKED) {
-                    let start = c.repl.as_ref().map(|r| r.repl_applied).unwrap_or(0);
-                    let end = c.qb_pos;
-                    if end > start {
-                        let applied = (end - start) as i64;
-                        if let Some(r) = c.repl.as_mut() {
-                            r.reploff += applied;
-                            r.repl_applied = end;
-                        }
-                        if srv.repl.backlog.is_some() {
-                            let data = c.querybuf[start..end].to_vec();
-                            feed_stream_from_master(srv, &data);
-                        }
-                    }
-                }
+                account_applied_master_bytes(srv, c);
             }
             Err(msg) => {
                 let info = srv.client_info_string(c);
@@ -1459,7 +1476,7 @@ pub fn restore_from_rdb(srv: &mut Server, stats: &crate::rdb::load::LoadStats) {
         srv.repl.master_repl_offset += stats.repl_offset;
         let off = srv.repl.master_repl_offset;
         if let Some(bl) = srv.repl.backlog.as_mut() {
-            bl.offset = off - bl.histlen as i64 + 1;
+            bl.rebase(off - bl.histlen as i64 + 1);
         }
         srv.repl.no_slaves_since = unix_s();
     }

@@ -413,14 +413,14 @@ mod tests {
             Err("too big inline request".into())
         );
         let mut big = b"*".to_vec();
-        big.extend(std::iter::repeat(b'1').take(70000));
+        big.extend(std::iter::repeat_n(b'1', 70000));
         let mut p = RequestParser::new();
         assert_eq!(
             p.parse(&big, &mut 0, &LIM),
             Err("too big mbulk count string".into())
         );
         let mut big = b"*1\r\n$".to_vec();
-        big.extend(std::iter::repeat(b'1').take(70000));
+        big.extend(std::iter::repeat_n(b'1', 70000));
         let mut p = RequestParser::new();
         assert_eq!(
             p.parse(&big, &mut 0, &LIM),

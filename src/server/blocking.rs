@@ -55,6 +55,12 @@ pub enum TimeoutReply {
     /// WAIT: the number of replicas that acknowledged `offset` by then
     /// (replication/cmds.rs). No keys; unblocked by ACKs.
     Replicas { offset: i64, numreplicas: i64 },
+    /// A command postponed by a client pause (server/pause.rs): no timeout,
+    /// re-processed from scratch when the pause lifts.
+    Postponed,
+    /// SHUTDOWN waiting for replicas (server/shutdown.rs): no timeout;
+    /// answered with an error if the shutdown is cancelled.
+    Shutdown,
 }
 
 pub struct BlockedState {
@@ -146,7 +152,64 @@ impl Server {
     pub fn blocking_forget_client(&mut self, c: &mut Client) {
         if self.forget_blocked(c.fd).is_some() {
             c.flags &= !flags::BLOCKED;
+            self.pause_forget_client(c.fd);
         }
+    }
+
+    /// Block `c` with no keys and no timeout, keeping its argv: a command
+    /// postponed by a pause, or SHUTDOWN waiting for replicas.
+    fn block_client_no_keys(&mut self, c: &mut Client, args: &Args, reply: TimeoutReply) {
+        self.blocking.states.insert(
+            c.fd,
+            BlockedState {
+                db: c.db,
+                keys: Vec::new(),
+                timeout_ms: 0,
+                argv: args.to_owned(),
+                reply,
+            },
+        );
+        c.flags |= flags::BLOCKED;
+    }
+
+    /// blockClient(c, BLOCKED_POSTPONE) (the pause bookkeeping is in pause.rs).
+    pub fn block_client_postponed(&mut self, c: &mut Client, args: &Args) {
+        self.block_client_no_keys(c, args, TimeoutReply::Postponed);
+    }
+
+    /// blockClient(c, BLOCKED_SHUTDOWN).
+    pub fn block_client_for_shutdown(&mut self, c: &mut Client, args: &Args) {
+        self.block_client_no_keys(c, args, TimeoutReply::Shutdown);
+    }
+
+    /// Unblock a postponed client, returning the argv to run again.
+    pub fn take_postponed_argv(&mut self, fd: RawFd) -> Option<OwnedArgs> {
+        match self.blocking.states.get(&fd)?.reply {
+            TimeoutReply::Postponed => self.forget_blocked(fd).map(|st| st.argv),
+            _ => None,
+        }
+    }
+
+    /// Clients blocked in SHUTDOWN (replyToClientsBlockedOnShutdown).
+    pub fn clients_blocked_on_shutdown(&self) -> Vec<RawFd> {
+        let mut v: Vec<RawFd> = self
+            .blocking
+            .states
+            .iter()
+            .filter(|(_, st)| st.reply == TimeoutReply::Shutdown)
+            .map(|(&fd, _)| fd)
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Whether CLIENT UNBLOCK may unblock `fd` (not a postponed or
+    /// SHUTDOWN-blocked client: those have no timeout reply).
+    pub fn is_unblockable(&self, fd: RawFd) -> bool {
+        self.blocking
+            .states
+            .get(&fd)
+            .is_some_and(|st| !matches!(st.reply, TimeoutReply::Postponed | TimeoutReply::Shutdown))
     }
 
     /// A list/zset/stream key received data: wake its waiters this turn.
@@ -187,6 +250,7 @@ impl Server {
         };
         if let Some(mut c) = self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
             match st.reply {
+                TimeoutReply::Postponed | TimeoutReply::Shutdown => {}
                 TimeoutReply::NullArray => c.reply.null_array(),
                 TimeoutReply::NullBulk => c.reply.null(),
                 TimeoutReply::Replicas { offset, .. } => {

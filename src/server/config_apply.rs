@@ -68,7 +68,11 @@ impl Server {
     /// Close the TCP listeners and listen on the configured `bind`/`port`
     /// (the unix socket is kept). On failure, listen again on `old_bind` /
     /// `old_port` (Redis's changeBindAddr / changeListenPort).
-    fn rebind_listeners(&mut self, old_bind: &[String], old_port: i64) -> Result<(), ()> {
+    fn rebind_listeners(
+        &mut self,
+        old_bind: &[String],
+        old_port: i64,
+    ) -> Result<(), super::startup::ListenFailed> {
         let old: Vec<super::Listener> = std::mem::take(&mut self.listeners);
         let mut keep = Vec::new();
         for l in old {
@@ -100,7 +104,7 @@ impl Server {
             let _ = self.listen_all_tcp();
             self.config.bind = nb;
             self.config.port = np;
-            res = Err(());
+            res = Err(super::startup::ListenFailed);
         }
         self.config.unixsocket = unixsocket;
         for l in keep {

@@ -21,8 +21,12 @@ impl Server {
         self.cronloops += 1;
         self.track_instantaneous_metrics();
         self.clients_cron();
+        self.shutdown_cron();
+        // Clear an elapsed client pause (checkClientPauseTimeoutAndReturnIfPaused).
+        let paused = self.check_pause_timeout();
         // Replicas never expire keys themselves: the master sends DELs.
-        if self.active_expire_enabled {
+        // Nothing expires while clients are paused.
+        if self.active_expire_enabled && !paused {
             if self.repl.is_replica() {
                 crate::replication::replica::expire_slave_keys(self);
             } else {

@@ -66,8 +66,14 @@ pub fn client_info_string(srv: &Server, c: &Client) -> String {
     let qbuf_free = c.querybuf.capacity() - qbuf;
     let omem = c.reply.pending();
     let multi_mem: usize = c.mstate.iter().map(|a| a.buf.len()).sum();
-    let tot_mem =
-        c.querybuf.capacity() + c.reply.buf.capacity() + multi_mem + std::mem::size_of::<Client>();
+    // A replica's share of the shared replication buffer counts as its
+    // output memory (Redis's getClientOutputBufferMemoryUsage).
+    let stream_mem = crate::replication::master::replica_stream_pending(srv, c).1;
+    let tot_mem = c.querybuf.capacity()
+        + c.reply.buf.capacity()
+        + multi_mem
+        + std::mem::size_of::<Client>()
+        + stream_mem;
     format!(
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} cmd={} user={} redir=-1 resp={}",
         c.id,
@@ -91,7 +97,7 @@ pub fn client_info_string(srv: &Server, c: &Client) -> String {
         c.reply.buf.len(),
         omem.min(16 * 1024),
         if omem > 16 * 1024 { 1 } else { 0 },
-        omem.saturating_sub(16 * 1024),
+        omem.saturating_sub(16 * 1024) + stream_mem,
         tot_mem,
         events,
         c.last_cmd,
@@ -300,6 +306,9 @@ pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
         field!(out, "executable", srv.executable);
         field!(out, "config_file", srv.config_file.as_deref().unwrap_or(""));
         field!(out, "io_threads_active", 0);
+        if let Some(ms) = srv.shutdown_in_milliseconds() {
+            field!(out, "shutdown_in_milliseconds", ms);
+        }
         field!(out, "ferrodis_version", super::FERRODIS_VERSION);
     }
 
@@ -402,10 +411,9 @@ pub fn gen_info_string(srv: &Server, sel: &InfoSections) -> String {
         field!(out, "mem_fragmentation_ratio", format!("{:.2}", frag));
         field!(out, "mem_fragmentation_bytes", rss as i64 - used as i64);
         field!(out, "mem_not_counted_for_evict", 0);
-        let repl_out = crate::replication::info::replicas_output_memory(srv);
-        let backlog_mem = crate::replication::info::backlog_memory(srv);
+        let (repl_total, backlog_mem, repl_out) = crate::replication::info::replication_memory(srv);
         field!(out, "mem_replication_backlog", backlog_mem);
-        field!(out, "mem_total_replication_buffers", backlog_mem + repl_out);
+        field!(out, "mem_total_replication_buffers", repl_total);
         field!(out, "mem_clients_slaves", repl_out);
         field!(out, "mem_clients_normal", 0);
         field!(out, "mem_cluster_links", 0);

@@ -59,6 +59,10 @@ impl Server {
                 return true;
             }
         }
+        // Paused: report the key as expired but keep the dataset still.
+        if self.check_pause_timeout() {
+            return true;
+        }
         self.delete_expired_key(db, key);
         true
     }

@@ -25,8 +25,10 @@ pub mod keyspace;
 pub mod latency;
 pub mod monitor;
 pub mod multi;
+pub mod pause;
 pub mod proctitle;
 pub mod pubsub;
+pub mod shutdown;
 pub mod slowlog;
 pub mod startup;
 
@@ -100,6 +102,9 @@ pub struct Stats {
     pub peak_memory: u64,
 }
 
+/// A WATCHing client: (fd, whether the key was already expired at WATCH).
+pub type Watcher = (RawFd, bool);
+
 pub struct Server {
     pub config: Config,
     pub commands: CommandTable,
@@ -131,6 +136,8 @@ pub struct Server {
     pub next_cron_ms: i64,
     pub active_expire_enabled: bool,
     pub shutdown_asap: bool,
+    /// A shutdown waiting for replicas (server/shutdown.rs).
+    pub shutdown: shutdown::ShutdownState,
     pub exit_code: Option<i32>,
     pub executable: String,
     pub config_file: Option<String>,
@@ -147,8 +154,8 @@ pub struct Server {
     /// propagated what it did (Redis's preventCommandPropagation after
     /// alsoPropagate, e.g. SPOP with count → SREMs). Reset by `call`.
     pub prevent_propagation: bool,
-    pub pause_until_ms: i64,
-    pub pause_write_only: bool,
+    /// CLIENT PAUSE / FAILOVER / SHUTDOWN pauses (server/pause.rs).
+    pub pause: pause::PauseState,
     pub monitors: Vec<RawFd>,
     pub arch_bits: u32,
     pub pubsub: pubsub::PubSub,
@@ -159,7 +166,7 @@ pub struct Server {
     /// A key watched by the running client was touched by its own command.
     pub current_dirty_cas: bool,
     /// WATCHed keys: (db, key) → watchers (fd, expired-at-WATCH flag).
-    pub watched: HashMap<(usize, Vec<u8>), Vec<(RawFd, bool)>>,
+    pub watched: HashMap<(usize, Vec<u8>), Vec<Watcher>>,
     pub in_exec: bool,
     pub blocking: blocking::Blocking,
     /// RDB persistence / fork child / loading state (rdb/mod.rs).
@@ -212,6 +219,7 @@ impl Server {
             next_cron_ms: now,
             active_expire_enabled: true,
             shutdown_asap: false,
+            shutdown: Default::default(),
             exit_code: None,
             executable,
             config_file: config.config_file.clone(),
@@ -220,8 +228,7 @@ impl Server {
             rewritten_argv: None,
             force_propagation: false,
             prevent_propagation: false,
-            pause_until_ms: 0,
-            pause_write_only: false,
+            pause: Default::default(),
             monitors: Vec::new(),
             arch_bits: 64,
             pubsub: pubsub::PubSub::default(),
@@ -335,11 +342,7 @@ impl Server {
     /// Work done before going back to epoll_wait (Redis's beforeSleep):
     /// free clients scheduled for closing and flush pending replies.
     pub fn before_sleep(&mut self) {
-        let sig = sys::signal::take_shutdown_request();
-        if sig.is_some() || self.shutdown_asap {
-            self.shutdown_asap = false;
-            self.handle_signal_shutdown(sig.unwrap_or(SIGTERM));
-        }
+        self.note_shutdown_signal();
         self.now_ms = now_ms();
         if !self.blocking.timeouts.is_empty() {
             self.handle_blocked_timeouts();
@@ -352,6 +355,7 @@ impl Server {
         if !self.blocking.unblocked.is_empty() {
             self.process_unblocked_clients();
         }
+        self.process_released_clients();
         let pending = std::mem::take(&mut self.pending_write);
         for fd in pending.iter().copied() {
             self.write_to_client(fd, false);
@@ -508,6 +512,15 @@ impl Server {
             .and_then(|s| s.as_deref_mut())
     }
 
+    /// Queue a client for writing in before_sleep whatever its reply buffer
+    /// holds (a replica's stream lives in the shared replication buffer).
+    pub fn mark_pending_write_always(&mut self, c: &mut Client) {
+        if c.fd >= 0 && !c.has(flags::PENDING_WRITE) {
+            c.flags |= flags::PENDING_WRITE;
+            self.pending_write.push(c.fd);
+        }
+    }
+
     /// Queue a client's reply to be flushed in before_sleep, enforcing the
     /// output buffer limits first.
     pub fn mark_pending_write(&mut self, c: &mut Client) {
@@ -536,8 +549,19 @@ impl Server {
             crate::config::CLIENT_TYPE_NORMAL
         };
         let lim = self.config.client_output_buffer_limit[class];
-        let used = c.reply.pending().saturating_sub(16 * 1024) as u64;
-        let hard = lim.hard_limit_bytes > 0 && used >= lim.hard_limit_bytes;
+        let mut used = c.reply.pending().saturating_sub(16 * 1024) as u64;
+        let mut hard_limit = lim.hard_limit_bytes;
+        if class == crate::config::CLIENT_TYPE_SLAVE {
+            // The replica's share of the replication buffer counts; a hard
+            // limit below repl-backlog-size is raised to it (a partial
+            // resync within the backlog must not get the replica dropped).
+            used += crate::replication::master::replica_stream_pending(self, c).1 as u64;
+            let backlog = self.config.repl_backlog_size.max(0) as u64;
+            if hard_limit > 0 && hard_limit < backlog {
+                hard_limit = backlog;
+            }
+        }
+        let hard = hard_limit > 0 && used >= hard_limit;
         let mut soft = false;
         if lim.soft_limit_bytes > 0 && used >= lim.soft_limit_bytes {
             if c.obuf_soft_limit_since == 0 {
@@ -693,6 +717,29 @@ impl Server {
         if close {
             self.free_client(fd);
             return;
+        }
+        // A replica: then its stream, from the shared replication buffer.
+        let mut done = done;
+        if done
+            && self
+                .clients
+                .get(fd as usize)
+                .and_then(|s| s.as_deref())
+                .is_some_and(|c| c.repl.as_ref().is_some_and(|r| r.stream_pos > 0))
+        {
+            if let Some(mut c) = self.clients.get_mut(fd as usize).and_then(|s| s.take()) {
+                let res = crate::replication::master::write_stream_to_replica(self, &mut c);
+                if let Some(slot) = self.clients.get_mut(fd as usize) {
+                    *slot = Some(c);
+                }
+                match res {
+                    Ok(d) => done = d,
+                    Err(_) => {
+                        self.free_client(fd);
+                        return;
+                    }
+                }
+            }
         }
         if done {
             let _ = self.poller.del(fd, epoll::WRITABLE);
@@ -930,6 +977,15 @@ impl Server {
             self.reject(c, "LOADING Redis is loading the dataset in memory");
             return;
         }
+        // Paused clients (CLIENT PAUSE, FAILOVER, SHUTDOWN): postpone.
+        if self.clients_paused() {
+            let may_replicate = cflags & (flag::WRITE | flag::MAY_REPLICATE) != 0
+                || (full_name == "exec" && self.queued_may_replicate(c));
+            if self.must_postpone(c, may_replicate) {
+                self.postpone_client(c, args);
+                return;
+            }
+        }
         if c.has(flags::MULTI)
             && !matches!(
                 full_name,
@@ -941,6 +997,16 @@ impl Server {
             return;
         }
         self.call(c, idx, args);
+    }
+
+    /// True when a command queued by MULTI may replicate (write or
+    /// may-replicate flag: EXEC is then paused by CLIENT PAUSE WRITE).
+    fn queued_may_replicate(&self, c: &Client) -> bool {
+        c.mstate.iter().any(|q| {
+            self.resolve_command(&q.args())
+                .map(|i| self.commands.cmds[i].flags & (flag::WRITE | flag::MAY_REPLICATE) != 0)
+                .unwrap_or(false)
+        })
     }
 
     /// True when a command queued by MULTI is a write command.
@@ -1091,109 +1157,9 @@ impl Server {
     pub fn client_info_string(&self, c: &Client) -> String {
         info::client_info_string(self, c)
     }
-
-    /// A SIGTERM / SIGINT arrived: shut down with the shutdown-on-sig*
-    /// flags (Redis's serverCron shutdown_asap branch). On failure (the
-    /// final save failed) the server keeps running.
-    pub fn handle_signal_shutdown(&mut self, sig: i32) {
-        let (msg, flags) = if self.rdb_state.loading {
-            (
-                "Received shutdown signal during loading, scheduling shutdown.",
-                crate::config::SHUTDOWN_NOSAVE,
-            )
-        } else if sig == SIGINT {
-            (
-                "Received SIGINT scheduling shutdown...",
-                self.config.shutdown_on_sigint,
-            )
-        } else {
-            (
-                "Received SIGTERM scheduling shutdown...",
-                self.config.shutdown_on_sigterm,
-            )
-        };
-        crate::server_log!(Warning, "{}", msg);
-        if self.prepare_for_shutdown_flags(flags).is_ok() {
-            self.exit_code = Some(0);
-        }
-    }
-
-    /// Redis's prepareForShutdown with NOSAVE / SAVE only.
-    pub fn prepare_for_shutdown(&mut self, nosave: bool, save: bool) -> Result<(), ()> {
-        let mut flags = 0;
-        if nosave {
-            flags |= crate::config::SHUTDOWN_NOSAVE;
-        }
-        if save {
-            flags |= crate::config::SHUTDOWN_SAVE;
-        }
-        self.prepare_for_shutdown_flags(flags).map_err(|_| ())
-    }
-
-    /// Redis's prepareForShutdown + finishShutdown with SHUTDOWN_* flag
-    /// bits (crate::config::SHUTDOWN_SAVE / NOSAVE / NOW / FORCE). Err when
-    /// the final RDB save failed without FORCE: the shutdown is cancelled.
-    pub fn prepare_for_shutdown_flags(
-        &mut self,
-        mut flags: u32,
-    ) -> Result<(), crate::rdb::SaveFailed> {
-        use crate::config::{SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_SAVE};
-        if self.rdb_state.loading || self.sentinel_mode {
-            flags = (flags & !SHUTDOWN_SAVE) | SHUTDOWN_NOSAVE;
-        }
-        crate::server_log!(Warning, "User requested shutdown...");
-        if crate::rdb::shutdown_save(
-            self,
-            flags & SHUTDOWN_NOSAVE != 0,
-            flags & SHUTDOWN_SAVE != 0,
-            flags & SHUTDOWN_FORCE != 0,
-        )
-        .is_err()
-        {
-            crate::server_log!(
-                Warning,
-                "Errors trying to shut down the server. Check the logs for more information."
-            );
-            return Err(crate::rdb::SaveFailed);
-        }
-        // Best effort: flush what clients are owed.
-        let fds: Vec<RawFd> = self.clients.iter().flatten().map(|c| c.fd).collect();
-        for fd in fds {
-            self.write_to_client(fd, false);
-        }
-        if self.config.daemonize || self.config.pidfile.is_some() {
-            crate::server_log!(Notice, "Removing the pid file.");
-            let _ = std::fs::remove_file(
-                self.config
-                    .pidfile
-                    .as_deref()
-                    .unwrap_or("/var/run/redis.pid"),
-            );
-        }
-        if let Some(sock) = &self.config.unixsocket {
-            let _ = std::fs::remove_file(sock);
-        }
-        for l in &self.listeners {
-            sys::close(l.fd);
-        }
-        crate::server_log!(
-            Warning,
-            "{} is now ready to exit, bye bye...",
-            if self.sentinel_mode {
-                "Sentinel"
-            } else {
-                "Redis"
-            }
-        );
-        Ok(())
-    }
 }
 
 pub const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
-
-/// Signal numbers (Linux) the shutdown path distinguishes.
-const SIGINT: i32 = 2;
-const SIGTERM: i32 = 15;
 
 /// Wall clock in milliseconds.
 pub fn now_ms() -> i64 {

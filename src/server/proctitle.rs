@@ -99,12 +99,13 @@ mod tests {
     use super::*;
 
     fn cfg() -> Config {
-        let mut c = Config::default();
-        c.port = 6379;
-        c.bind = vec!["127.0.0.1".into(), "-::1".into()];
-        c.config_file = Some("/etc/redis/6379.conf".into());
-        c.unixsocket = Some("/tmp/redis.sock".into());
-        c
+        Config {
+            port: 6379,
+            bind: vec!["127.0.0.1".into(), "-::1".into()],
+            config_file: Some("/etc/redis/6379.conf".into()),
+            unixsocket: Some("/tmp/redis.sock".into()),
+            ..Default::default()
+        }
     }
 
     #[test]

@@ -5,6 +5,10 @@
 use super::{Server, CONFIG_MIN_RESERVED_FDS, REDIS_VERSION};
 use crate::sys;
 
+/// Listening failed (already logged): the server cannot start.
+#[derive(Debug)]
+pub struct ListenFailed;
+
 impl Server {
     /// Raise RLIMIT_NOFILE to maxclients + 32, or lower maxclients to fit.
     pub fn adjust_open_files_limit(&mut self) {
@@ -69,7 +73,7 @@ impl Server {
 
     /// Bind every `bind` address on `port` (a leading `-` marks an address
     /// whose failure is tolerated) and the unix socket. Err = fatal.
-    pub fn listen_all(&mut self) -> Result<(), ()> {
+    pub fn listen_all(&mut self) -> Result<(), ListenFailed> {
         self.listen_all_tcp()?;
         if let Some(path) = self.config.unixsocket.clone() {
             match sys::net::unix_listen(
@@ -79,24 +83,24 @@ impl Server {
             ) {
                 Ok(fd) => {
                     if self.add_listener(fd, true, path).is_err() {
-                        return Err(());
+                        return Err(ListenFailed);
                     }
                 }
                 Err(e) => {
                     crate::server_log!(Warning, "Failed opening Unix socket: {}", e);
-                    return Err(());
+                    return Err(ListenFailed);
                 }
             }
         }
         if self.listeners.is_empty() {
             crate::server_log!(Warning, "Configured to not listen anywhere, exiting.");
-            return Err(());
+            return Err(ListenFailed);
         }
         Ok(())
     }
 
     /// Listen on every `bind` address at `port` (TCP only).
-    pub fn listen_all_tcp(&mut self) -> Result<(), ()> {
+    pub fn listen_all_tcp(&mut self) -> Result<(), ListenFailed> {
         let port = self.config.port;
         if port > 0 {
             let binds = self.config.bind.clone();
@@ -121,7 +125,7 @@ impl Server {
                                 "Failed listening on port {} (TCP), aborting.",
                                 port
                             );
-                            return Err(());
+                            return Err(ListenFailed);
                         }
                     },
                 };
@@ -130,7 +134,7 @@ impl Server {
                     match sys::net::tcp_listen(&sa, self.config.tcp_backlog as i32) {
                         Ok(fd) => {
                             if self.add_listener(fd, false, addr.to_string()).is_err() {
-                                return Err(());
+                                return Err(ListenFailed);
                             }
                             bound += 1;
                         }
@@ -155,7 +159,7 @@ impl Server {
                                 "Failed listening on port {} (TCP), aborting.",
                                 port
                             );
-                            return Err(());
+                            return Err(ListenFailed);
                         }
                     }
                 }
@@ -166,7 +170,7 @@ impl Server {
                     "Failed listening on port {} (TCP), aborting.",
                     port
                 );
-                return Err(());
+                return Err(ListenFailed);
             }
         }
         Ok(())

@@ -1,20 +1,42 @@
 //! Signal handling. Handlers only store into atomics; `server_cron` and the
 //! event loop act on them (Redis's `sigShutdownHandler` sets
-//! `shutdown_asap`). Fatal signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT)
+//! `shutdown_asap`). The one exception, as in Redis: a SIGINT while a
+//! shutdown signal is already pending means "exit now" — the handler
+//! removes the temp-<pid>.rdb a final save may be writing and `_exit(1)`s.
+//! Fatal signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT)
 //! write a short crash report to the log file descriptor with async-signal-safe
 //! calls only, then re-raise with the default action.
-use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+use std::ffi::CString;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::OnceLock;
 
-/// Last shutdown signal received (SIGTERM or SIGINT), 0 when none.
+/// Last shutdown signal received (SIGTERM or SIGINT) while no shutdown was
+/// cancelled since; 0 when none.
 pub static SHUTDOWN_SIGNAL: AtomicI32 = AtomicI32::new(0);
-/// How many shutdown signals arrived (a second SIGINT forces exit, as Redis).
-pub static SHUTDOWN_COUNT: AtomicUsize = AtomicUsize::new(0);
+/// "temp-<pid>.rdb" (NUL-terminated) of this process, for the SIGINT-again
+/// exit; set by `setup_signal_handlers`.
+static TEMP_RDB: OnceLock<CString> = OnceLock::new();
 /// The fd fatal-signal reports go to (1 = stdout until a logfile is set).
 pub static CRASH_LOG_FD: AtomicI32 = AtomicI32::new(1);
 
 extern "C" fn on_shutdown(sig: i32) {
+    if sig == libc::SIGINT && SHUTDOWN_SIGNAL.load(Ordering::SeqCst) != 0 {
+        // "You insist... exiting now." (not a clean shutdown).
+        write_all_raw(
+            CRASH_LOG_FD.load(Ordering::SeqCst),
+            b"You insist... exiting now.\n",
+        );
+        if let Some(p) = TEMP_RDB.get() {
+            // SAFETY: unlink(2) and _exit(2) are async-signal-safe; `p` is a
+            // NUL-terminated path set before the handler was installed.
+            unsafe {
+                libc::unlink(p.as_ptr());
+            }
+        }
+        // SAFETY: see above.
+        unsafe { libc::_exit(1) };
+    }
     SHUTDOWN_SIGNAL.store(sig, Ordering::SeqCst);
-    SHUTDOWN_COUNT.fetch_add(1, Ordering::SeqCst);
 }
 
 fn write_all_raw(fd: i32, msg: &[u8]) {
@@ -66,6 +88,8 @@ fn install(sig: i32, handler: usize, flags: i32) {
 /// Install the server's handlers: SIGTERM/SIGINT request shutdown, SIGPIPE
 /// and SIGHUP are ignored, fatal signals produce a crash report.
 pub fn setup_signal_handlers() {
+    let _ =
+        TEMP_RDB.set(CString::new(format!("temp-{}.rdb", std::process::id())).unwrap_or_default());
     install(
         libc::SIGTERM,
         on_shutdown as *const () as usize,
@@ -93,11 +117,15 @@ pub fn reset_child_signals() {
     install(libc::SIGINT, libc::SIG_DFL, 0);
 }
 
-pub fn take_shutdown_request() -> Option<i32> {
-    let sig = SHUTDOWN_SIGNAL.swap(0, Ordering::SeqCst);
-    if sig == 0 {
-        None
-    } else {
-        Some(sig)
+/// The shutdown signal waiting to be handled, if any (stays set until
+/// `clear_shutdown_signal`: a shutdown was cancelled or aborted).
+pub fn pending_shutdown_signal() -> Option<i32> {
+    match SHUTDOWN_SIGNAL.load(Ordering::SeqCst) {
+        0 => None,
+        sig => Some(sig),
     }
+}
+
+pub fn clear_shutdown_signal() {
+    SHUTDOWN_SIGNAL.store(0, Ordering::SeqCst);
 }

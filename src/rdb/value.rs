@@ -518,7 +518,9 @@ fn stream_nodes_consistent(s: &Stream) -> bool {
                 live += 1;
             }
         }
-        if live != count || dead != deleted || live == 0 {
+        // (A node may hold only tombstones: exact MINID trimming keeps a
+        // node whose last entry is a tombstone at or above the threshold.)
+        if live != count || dead != deleted {
             return false;
         }
         live_total += live as u64;

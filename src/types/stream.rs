@@ -1093,7 +1093,6 @@ impl Stream {
         size
     }
 
-    /// streamDup for COPY is `Clone`.
     pub fn lookup_group(&self, name: &[u8]) -> Option<&ConsumerGroup> {
         self.cgroups.get(name)
     }
@@ -1110,18 +1109,6 @@ impl Stream {
         self.cgroups
             .insert(name.into(), ConsumerGroup::new(id, entries_read));
         true
-    }
-
-    /// Sum of all entries in a node with a consistent layout (used by
-    /// load-time checks): (live entries by flags, listed count header).
-    pub fn node_counts(lp: &Listpack, key: StreamId) -> (usize, i64) {
-        let scan = scan_node(lp, key);
-        let live = scan
-            .entries
-            .iter()
-            .filter(|e| e.flags & FLAG_DELETED == 0)
-            .count();
-        (live, lp_int_at(lp, lp.first()).unwrap_or(-1))
     }
 }
 

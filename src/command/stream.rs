@@ -1378,27 +1378,19 @@ pub fn xpending_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
         }
         return Ok(());
     }
-    let ids: Vec<StreamId> = match consumername {
+    // (BTreeMap::range panics on an inverted range: an empty one then.)
+    let empty = std::collections::BTreeSet::new();
+    let ids: Box<dyn Iterator<Item = &StreamId>> = match consumername {
         Some(name) => match cg.consumers.get(name) {
-            Some(cons) => {
-                if start > end {
-                    Vec::new()
-                } else {
-                    cons.pel.range(start..=end).copied().collect()
-                }
-            }
+            Some(cons) if start <= end => Box::new(cons.pel.range(start..=end)),
+            Some(_) => Box::new(empty.iter()),
             None => {
                 c.reply.array_len(0);
                 return Ok(());
             }
         },
-        None => {
-            if start > end {
-                Vec::new()
-            } else {
-                cg.pel.range(start..=end).map(|(k, _)| *k).collect()
-            }
-        }
+        None if start <= end => Box::new(cg.pel.range(start..=end).map(|(k, _)| k)),
+        None => Box::new(empty.iter()),
     };
     let at = c.reply.deferred_len();
     let mut n = 0;
@@ -1406,7 +1398,7 @@ pub fn xpending_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
         if count == 0 {
             break;
         }
-        let nack = match cg.pel.get(&id) {
+        let nack = match cg.pel.get(id) {
             Some(x) => x,
             None => continue,
         };
@@ -1419,7 +1411,7 @@ pub fn xpending_command(srv: &mut Server, c: &mut Client, args: &Args) -> CmdRes
         n += 1;
         count -= 1;
         c.reply.array_len(4);
-        reply_id(c, &id);
+        reply_id(c, id);
         c.reply.bulk(nack.consumer.as_deref().unwrap_or(b""));
         let elapsed = now.wrapping_sub(nack.delivery_time).max(0);
         c.reply.int(elapsed);

@@ -518,7 +518,9 @@ fn stream_nodes_consistent(s: &Stream) -> bool {
                 live += 1;
             }
         }
-        if live != count || dead != deleted || live == 0 {
+        // (A node may hold only tombstones: exact MINID trimming keeps a
+        // node whose last entry is a tombstone at or above the threshold.)
+        if live != count || dead != deleted {
             return false;
         }
         live_total += live as u64;
@@ -549,7 +551,7 @@ fn load_stream(rd: &mut RdbReader, rdbtype: u8, ctx: &LoadCtx) -> RdbResult<Opti
         if !ctx.deep_sanitize && !validate_node(lp.as_bytes(), true) {
             return Err(rd.corrupt("Stream listpack integrity check failed."));
         }
-        if s.nodes.insert(key, lp).is_some() {
+        if !s.insert_node(key, lp) {
             return Err(rd.corrupt("Listpack re-added with existing key"));
         }
     }

@@ -3,6 +3,7 @@
 //! `zset.rs` (sorted sets), `hash.rs`, `set.rs`, `stream.rs`.
 pub mod hash;
 pub mod list;
+pub mod rax;
 pub mod set;
 pub mod stream;
 pub mod zset;

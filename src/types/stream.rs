@@ -426,10 +426,13 @@ pub fn validate_node(bytes: &[u8], deep: bool) -> bool {
     r.is_some()
 }
 
-/// The stream value.
-#[derive(Clone, Debug, Default)]
+/// The stream value. `nodes` changes only through `insert_node` /
+/// `remove_node`, which keep `rax` (the shape of Redis's rax over the
+/// node keys, for radix-tree-nodes and MEMORY USAGE) in step.
+#[derive(Debug, Default)]
 pub struct Stream {
     pub nodes: BTreeMap<StreamId, Listpack>,
+    rax: crate::types::rax::RaxShape,
     pub length: u64,
     pub last_id: StreamId,
     pub first_id: StreamId,
@@ -649,9 +652,52 @@ fn lp_int_at(lp: &Listpack, off: Option<usize>) -> Option<i64> {
     lp.get(off?).as_int()
 }
 
+/// streamDup (COPY): Redis re-inserts the nodes into a fresh rax, so the
+/// copy's rax has the shape of an insert-only history.
+impl Clone for Stream {
+    fn clone(&self) -> Stream {
+        let mut s = Stream {
+            nodes: BTreeMap::new(),
+            rax: Default::default(),
+            length: self.length,
+            last_id: self.last_id,
+            first_id: self.first_id,
+            max_deleted_entry_id: self.max_deleted_entry_id,
+            entries_added: self.entries_added,
+            cgroups: self.cgroups.clone(),
+        };
+        for (k, lp) in self.nodes.iter() {
+            s.insert_node(*k, lp.clone());
+        }
+        s
+    }
+}
+
 impl Stream {
     pub fn new() -> Stream {
         Stream::default()
+    }
+
+    /// Add a node (raxInsert); false if the key exists (raxTryInsert).
+    pub fn insert_node(&mut self, key: StreamId, lp: Listpack) -> bool {
+        if self.nodes.contains_key(&key) {
+            return false;
+        }
+        self.rax.insert(&key.encode());
+        self.nodes.insert(key, lp);
+        true
+    }
+
+    /// Drop a node (raxRemove).
+    pub fn remove_node(&mut self, key: &StreamId) {
+        if self.nodes.remove(key).is_some() {
+            self.rax.remove(&key.encode());
+        }
+    }
+
+    /// rax->numnodes of the node rax (XINFO radix-tree-nodes).
+    pub fn rax_nodes(&self) -> usize {
+        self.rax.numnodes()
     }
 
     /// Number of listpack nodes (XINFO radix-tree-keys).
@@ -741,7 +787,7 @@ impl Stream {
                 }
                 lp.append_int(0);
                 flags |= FLAG_SAMEFIELDS;
-                self.nodes.insert(id, lp);
+                self.insert_node(id, lp);
                 (id, self.nodes.get_mut(&id))
             }
             Some((key, _)) => {
@@ -816,7 +862,7 @@ impl Stream {
         let p = lp.first();
         let count = lp_int_at(lp, p).unwrap_or(0);
         if count <= 1 {
-            self.nodes.remove(&node);
+            self.remove_node(&node);
         } else if let Some(p) = p {
             if let Some(p) = lp.replace_int(p, count - 1) {
                 if let Some(q) = lp.next(p) {
@@ -910,7 +956,7 @@ impl Stream {
                 Trim::None => false,
             };
             if remove_node {
-                self.nodes.remove(&key);
+                self.remove_node(&key);
                 self.length = self.length.saturating_sub(entries.max(0) as u64);
                 deleted = deleted.saturating_add(entries);
                 continue;
@@ -1018,7 +1064,7 @@ impl Stream {
     /// and the groups with their PELs and consumers.
     pub fn memory_usage(&self, sample: usize) -> usize {
         use crate::command::server_cmds::jemalloc_size;
-        let mut size = 16 + 80 + rax_memory_usage(self.nodes.keys());
+        let mut size = 16 + 80 + self.nodes.len() * 16 + self.rax.numnodes() * (4 + 8 * 30);
         let n = self.nodes.len();
         let mut lpsize = 0usize;
         let mut samples = 0usize;
@@ -1047,7 +1093,6 @@ impl Stream {
         size
     }
 
-    /// streamDup for COPY is `Clone`.
     pub fn lookup_group(&self, name: &[u8]) -> Option<&ConsumerGroup> {
         self.cgroups.get(name)
     }
@@ -1064,18 +1109,6 @@ impl Stream {
         self.cgroups
             .insert(name.into(), ConsumerGroup::new(id, entries_read));
         true
-    }
-
-    /// Sum of all entries in a node with a consistent layout (used by
-    /// load-time checks): (live entries by flags, listed count header).
-    pub fn node_counts(lp: &Listpack, key: StreamId) -> (usize, i64) {
-        let scan = scan_node(lp, key);
-        let live = scan
-            .entries
-            .iter()
-            .filter(|e| e.flags & FLAG_DELETED == 0)
-            .count();
-        (live, lp_int_at(lp, lp.first()).unwrap_or(-1))
     }
 }
 
